@@ -8,6 +8,8 @@ export const parseRetryAfter = (value: string | undefined, nowMs: number, capSec
   let seconds: number;
   if (/^\d+$/.test(trimmed)) seconds = Number(trimmed);
   else {
+    // HTTP-date (IMF-fixdate and the two obsolete forms) always names a weekday and GMT.
+    if (!/^[A-Za-z]{3}.*GMT$/.test(trimmed)) return undefined;
     const at = Date.parse(trimmed);
     if (Number.isNaN(at)) return undefined;
     seconds = Math.ceil((at - nowMs) / 1000);

@@ -1,0 +1,35 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createSalesforceSandbox } from './system/crm/salesforce/sandbox.js';
+import { createNetsuiteSandbox } from './system/erp/netsuite/sandbox.js';
+
+export const SANDBOX_VENDORS = ['netsuite', 'salesforce'] as const;
+
+export interface SandboxServer {
+  /** `http://127.0.0.1:<port>`; each vendor lives under `/<vendor>/` followed by the vendor's own path. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Every vendor sandbox behind one loopback port, each under `/<vendor>/` and speaking the vendor's
+ * own wire format, so curl or a vendor SDK can use them as well as the gateway.
+ */
+export const startSandboxServer = async (options: { port: number; host?: string }): Promise<SandboxServer> => {
+  const host = options.host ?? '127.0.0.1';
+  const app = new Hono();
+  let server: ServerType | undefined;
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: (req) => app.fetch(req), port: options.port, hostname: host }, (info) => resolve(info.port));
+  });
+  const url = `http://${host}:${port}`;
+  app.route('/netsuite', createNetsuiteSandbox({}));
+  app.route('/salesforce', createSalesforceSandbox({ publicBaseUrl: `${url}/salesforce` }));
+  app.get('/', (c) => c.json({ vendors: SANDBOX_VENDORS.map((v) => `${url}/${v}/`) }));
+  return {
+    url,
+    port,
+    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+};

@@ -1,0 +1,33 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import { AppError } from '../../shared/errors.js';
+import type { AppEnv } from '../../shared/http/app-env.js';
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Request bodies: JSON only (415 otherwise, with `Accept-Post`, so text or multipart is never parsed as
+ * JSON), and at most `maxBytes`. Hono's bodyLimit checks Content-Length first, then counts a chunked
+ * stream and stops reading once it passes the limit: the body is never buffered in full (RELIABILITY.md B1, B2).
+ *
+ * @example app.use('/process/*', jsonBody({ maxBytes: 1024 * 1024 }))
+ */
+export const jsonBody = (options: { maxBytes: number }): MiddlewareHandler<AppEnv> => {
+  if (!(options.maxBytes > 0)) throw new Error('jsonBody: maxBytes must be positive');
+  const limit = honoBodyLimit({
+    maxSize: options.maxBytes,
+    onError: () => {
+      throw new AppError('http.content_too_large');
+    },
+  });
+  return async function jsonBody(c, next) {
+    if (!METHODS_WITH_BODY.has(c.req.method)) return next();
+    const hasBody = c.req.header('content-length') !== '0' && (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined);
+    const mediaType = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
+    if (hasBody && !JSON_MEDIA_TYPE.test(mediaType)) {
+      throw new AppError('http.unsupported_media_type', { headers: { 'Accept-Post': 'application/json' } });
+    }
+    return limit(c, next);
+  };
+};
