@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
@@ -56,8 +56,8 @@ export const createApp = (deps: AppDeps) => {
   const app = new OpenAPIHono<AppEnv>();
   const security = createRouteSecurityTable();
   const allowedMethods = createAllowedMethods();
-  // Filled in once every route is registered (below); the policies read them per request.
-  let maskingPlan = createMaskingPlan({ openapi: '3.1.0', info: { title: '', version: '' }, paths: {} });
+  // Masking derives from the finished OpenAPI document, so it is built once every route is registered (below).
+  let masking: MiddlewareHandler<AppEnv> | undefined;
 
   app.onError(onError);
   app.notFound((c) => {
@@ -74,7 +74,7 @@ export const createApp = (deps: AppDeps) => {
   for (const prefix of API_PREFIXES) {
     app.use(prefix, versioning({ lifecycles: config.versions, clock }));
     app.use(prefix, jsonBody({ maxBytes: config.bodyLimitBytes }));
-    app.use(prefix, preAuthLimit({ store: deps.rateLimitStore, plan: PRE_AUTH_PLAN, clientAddress: deps.clientAddress, failMode: () => 'open' }));
+    app.use(prefix, preAuthLimit({ store: deps.rateLimitStore, plan: PRE_AUTH_PLAN, clientAddress: deps.clientAddress, failMode: 'open', clock }));
     app.use(prefix, oauth({ verifier: deps.verifier, security }));
     app.use(
       prefix,
@@ -88,8 +88,8 @@ export const createApp = (deps: AppDeps) => {
         clock,
       }),
     );
-    app.use(prefix, async function applyMasking(c, next) {
-      return maskResponses({ plan: maskingPlan })(c, next);
+    app.use(prefix, function applyMasking(c, next) {
+      return masking!(c, next);
     });
   }
 
@@ -102,7 +102,7 @@ export const createApp = (deps: AppDeps) => {
 
   security.load(app.openAPIRegistry.definitions);
   allowedMethods.load(app.openAPIRegistry.definitions);
-  maskingPlan = createMaskingPlan(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Strata', version: '1' } }));
+  masking = maskResponses({ plan: createMaskingPlan(app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'Strata', version: '1' } })) });
   return app;
 };
 

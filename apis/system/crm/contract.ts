@@ -28,7 +28,7 @@ export const CrmAccountSchema = z
     industry: z.string().max(100).optional(),
     website: z.string().max(255).optional(),
     billingCountry: z.string().max(80).optional(),
-    ownerName: z.string().max(200).optional(),
+    ownerName: z.string().max(200).optional().openapi(pii('name', 'The account owner (a sales rep): personal data too')),
     primaryContact: ContactSchema.optional(),
     updatedAt: z.iso.datetime(),
   })
