@@ -1,0 +1,19 @@
+/**
+ * The scope vocabulary of the gateway (fixed). Routes declare the scopes they need once, in their
+ * `createRoute({ security: [{ oauth2: ['erp:read'] }] })`; `security: []` marks a public route.
+ */
+export const SCOPES = {
+  'erp:read': 'Read ERP system APIs',
+  'crm:read': 'Read CRM system APIs',
+  'credit:check': 'Run process credit checks',
+  'accounts:read': 'Read experience account views',
+  'pii:read': 'Reveal PII fields unmasked',
+  'ops:admin': 'Use operator routes',
+} as const;
+
+export type Scope = keyof typeof SCOPES;
+
+export const ALL_SCOPES = Object.keys(SCOPES) as readonly Scope[];
+
+/** The name of the security scheme routes reference in `security`. */
+export const OAUTH2_SCHEME = 'oauth2';
