@@ -1,17 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { OAUTH2_SCHEME, SCOPES } from '../policies/oauth/scopes.js';
 import type { AppEnv } from '../shared/http/app-env.js';
 
 export const LAYER_VERSIONS = ['system/v1', 'process/v1', 'experience/v1'] as const;
 export type LayerVersion = (typeof LAYER_VERSIONS)[number];
 
-export const SCOPES: Record<string, string> = {
-  'erp:read': 'Read ERP customers, credit profiles and invoices (system API)',
-  'crm:read': 'Read CRM accounts (system API)',
-  'credit:check': 'Run credit checks (process API)',
-  'accounts:read': 'Read account views (experience API)',
-  'pii:read': 'See personal data unmasked (fields marked x-pii)',
-  'ops:admin': 'Operator routes',
-};
 
 const DESCRIPTIONS: Record<LayerVersion, string> = {
   'system/v1': 'System APIs: one stable contract per domain (erp, crm); each vendor is an adapter behind it.',
@@ -22,19 +15,19 @@ const DESCRIPTIONS: Record<LayerVersion, string> = {
 /** The published OpenAPI 3.1 document of one layer and version, from the routes themselves. */
 export const buildDocument = (router: OpenAPIHono<AppEnv>, layerVersion: LayerVersion, options: { tokenUrl?: string } = {}) => {
   const [layer, version] = layerVersion.split('/') as [string, string];
-  router.openAPIRegistry.registerComponent('securitySchemes', 'oauth2', {
+  router.openAPIRegistry.registerComponent('securitySchemes', OAUTH2_SCHEME, {
     type: 'oauth2',
     description:
       'RFC 9068 JWT access tokens from the configured issuer (client credentials). In sandbox mode: `npm run token -- <client>`.',
-    flows: { clientCredentials: { tokenUrl: options.tokenUrl ?? 'http://127.0.0.1:8082/token', scopes: SCOPES } },
+    flows: { clientCredentials: { tokenUrl: options.tokenUrl ?? 'http://127.0.0.1:8082/token', scopes: { ...SCOPES } } },
   });
   return router.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: `Strata ${layer} API`,
-      version: `${version}.0.0`,
+      version: `${version.slice(1)}.0.0`,
       description: DESCRIPTIONS[layerVersion],
-      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
     servers: [{ url: `/${layer}/${version}` }],
   });

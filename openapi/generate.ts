@@ -14,6 +14,6 @@ for (const [name, document] of Object.entries(documents)) {
   writeFileSync(`${dir}${name}.json`, JSON.stringify(document, null, 2) + '\n');
   writeFileSync(`${dir}${name}.d.ts`, await renderTypes(document));
 }
-writeFileSync(`${dir}docs.html`, renderDocsPage(documents));
+writeFileSync(`${dir}docs.html`, renderDocsPage(documents as Parameters<typeof renderDocsPage>[0]));
 await close();
 console.log(`wrote ${Object.keys(documents).map((n) => `openapi/${n}.json`).join(', ')}, their .d.ts types and openapi/docs.html`);
