@@ -30,6 +30,12 @@ export const startSandboxServer = async (options: { port: number; host?: string 
   return {
     url,
     port,
-    close: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        // A `timeout` fault holds its connection open on purpose: end those, then close.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

@@ -64,7 +64,11 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
       const code = decision.retryAfterMs > 0 && breaker.state === 'closed' ? 'vendor.rate_limited' : 'vendor.circuit_open';
       return fault(code, true, Math.ceil(decision.retryAfterMs / 1000));
     }
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(budgetMs)]);
+    // A plain timer, not AbortSignal.timeout(): inside AbortSignal.any() Node 20 holds the timeout
+    // signal weakly, and a GC during the call can drop it so the attempt never times out.
+    const attemptTimeout = new AbortController();
+    const timer = setTimeout(() => attemptTimeout.abort(new DOMException('vendor attempt timed out', 'TimeoutError')), budgetMs);
+    const signal = AbortSignal.any([ctx.signal, attemptTimeout.signal]);
     const started = clock.now();
     try {
       const response = await http.send({
@@ -95,6 +99,8 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
       logger?.warn({ vendor, method: call.method, failure: cause.kind, ms: clock.now() - started, traceId: ctx.trace.traceId }, 'vendor transport failure');
       if (cause.kind === 'too_large') return fault('vendor.invalid_response', false);
       return fault(cause.kind === 'timeout' ? 'vendor.timeout' : 'vendor.error', true);
+    } finally {
+      clearTimeout(timer);
     }
   };
 

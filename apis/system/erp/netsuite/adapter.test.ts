@@ -1,0 +1,191 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../../../shared/clock.js';
+import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
+import { NS_TOKEN_PATH } from '../../../../openapi/vendors/netsuite/types.js';
+import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema } from '../contract.js';
+import { serveNetsuiteSandbox, type NetsuiteSandboxHandle } from './sandbox-harness.js';
+import { callCtx, sandboxAdapter } from './test-support.js';
+
+// One clock for the adapter and the sandbox: dates are deterministic and token expiry can be moved.
+const clock = createManualClock(Date.parse('2026-11-01T08:00:00Z'));
+let sandbox: NetsuiteSandboxHandle;
+let adapter: ReturnType<typeof sandboxAdapter>;
+
+beforeAll(async () => {
+  sandbox = await serveNetsuiteSandbox({ clock });
+});
+afterAll(() => sandbox.close());
+beforeEach(async () => {
+  clock.set(Date.parse('2026-11-01T08:00:00Z'));
+  await sandbox.reset();
+  adapter = sandboxAdapter(sandbox.baseUrl, clock);
+});
+afterEach(() => adapter.close());
+
+const ctx = () => callCtx(clock);
+const tokenRequests = async () => (await sandbox.stats()).byPath[NS_TOKEN_PATH] ?? 0;
+
+describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
+  describe('getCustomer', () => {
+    it('when the customer exists, maps every field of the record to the canonical customer', async () => {
+      const result = await adapter.erp.getCustomer('8812', ctx());
+      if (!result.ok) throw new Error(result.error.code);
+      expect(ErpCustomerSchema.parse(result.value)).toEqual({
+        id: '8812',
+        legalName: 'Globex GmbH',
+        email: 'accounts@globex.example',
+        phone: '+49 30 901820',
+        taxId: 'DE811907980',
+        currency: 'EUR',
+        status: 'active',
+        billingAddress: { line1: 'Friedrichstraße 68', city: 'Berlin', postalCode: '10117', country: 'DE' },
+        updatedAt: '2026-10-20T09:14:00.000Z',
+      });
+    });
+
+    it.each(SEED_COMPANIES.map((s) => [s.netsuiteCustomerId, s] as const))('when customer %s is read, it agrees with the seed company', async (id, seed) => {
+      const result = await adapter.erp.getCustomer(id, ctx());
+      expect(result.ok && result.value).toMatchObject({ legalName: seed.legalName, currency: seed.currency, taxId: seed.taxId, billingAddress: { country: seed.country } });
+    });
+
+    it('when the customer does not exist, answers erp.customer_not_found', async () => {
+      expect(await adapter.erp.getCustomer('424242', ctx())).toEqual({ ok: false, error: { code: 'erp.customer_not_found', retryable: false } });
+    });
+  });
+
+  describe('getCreditProfile', () => {
+    it('when the figures are read, converts decimals to minor units and stamps asOf from the clock', async () => {
+      const result = await adapter.erp.getCreditProfile('8812', ctx());
+      if (!result.ok) throw new Error(result.error.code);
+      expect(CreditProfileSchema.parse(result.value)).toEqual({
+        customerId: '8812',
+        creditLimit: { amountMinor: 50_000_00, currency: 'EUR' },
+        openReceivables: { amountMinor: 12_500_00, currency: 'EUR' },
+        overdueReceivables: { amountMinor: 0, currency: 'EUR' },
+        unbilledOrders: { amountMinor: 4_000_00, currency: 'EUR' },
+        daysOverdue: 0,
+        onCreditHold: false,
+        asOf: '2026-11-01T08:00:00.000Z',
+      });
+    });
+
+    it.each([
+      ['8812', false, 'AUTO, within limit, not overdue'],
+      ['8813', true, 'AUTO, 42 days overdue (> 30 grace days)'],
+      ['8814', true, 'override ON'],
+      ['8815', false, 'AUTO, nothing owed'],
+      ['8816', false, 'override OFF'],
+    ])('when customer %s is read, onCreditHold is %s (%s)', async (id, hold) => {
+      const seed = SEED_COMPANIES.find((s) => s.netsuiteCustomerId === id)!;
+      const result = await adapter.erp.getCreditProfile(id, ctx());
+      expect(result.ok && result.value).toMatchObject({
+        onCreditHold: hold,
+        creditLimit: { amountMinor: seed.credit.limitMinor, currency: seed.currency },
+        openReceivables: { amountMinor: seed.credit.balanceMinor },
+        overdueReceivables: { amountMinor: seed.credit.overdueMinor },
+        unbilledOrders: { amountMinor: seed.credit.unbilledMinor },
+        daysOverdue: seed.credit.daysOverdue,
+      });
+    });
+  });
+
+  describe('listOpenInvoices', () => {
+    it('when the customer has open invoices, returns them oldest due first with status from the due date', async () => {
+      const result = await adapter.erp.listOpenInvoices('8812', { limit: 20 }, ctx());
+      if (!result.ok) throw new Error(result.error.code);
+      expect(result.value.map((i) => InvoiceSchema.parse(i))).toEqual([
+        {
+          id: '40000',
+          number: 'INV-10422',
+          issuedOn: '2026-10-01',
+          dueOn: '2026-10-31',
+          total: { amountMinor: 7_500_00, currency: 'EUR' },
+          amountDue: { amountMinor: 7_500_00, currency: 'EUR' },
+          status: 'overdue',
+          daysOverdue: 1,
+        },
+        {
+          id: '40001',
+          number: 'INV-10488',
+          issuedOn: '2026-10-20',
+          dueOn: '2026-11-19',
+          total: { amountMinor: 5_000_00, currency: 'EUR' },
+          amountDue: { amountMinor: 5_000_00, currency: 'EUR' },
+          status: 'open',
+          daysOverdue: 0,
+        },
+      ]);
+    });
+
+    it('when a limit is given, asks SuiteQL for that page size only', async () => {
+      const result = await adapter.erp.listOpenInvoices('8812', { limit: 1 }, ctx());
+      expect(result.ok && result.value.map((i) => i.number)).toEqual(['INV-10422']);
+      const query = (await sandbox.requests()).find((r) => r.path.endsWith('/suiteql'));
+      expect(query?.query).toEqual({ limit: '1', offset: '0' });
+    });
+
+    it('when a caller passes a limit over the maximum, the vendor is still asked for at most 100', async () => {
+      await adapter.erp.listOpenInvoices('8812', { limit: 100_000 }, ctx());
+      expect((await sandbox.requests()).find((r) => r.path.endsWith('/suiteql'))?.query.limit).toBe('100');
+    });
+
+    it('when the customer exists but owes nothing, returns an empty list', async () => {
+      expect(await adapter.erp.listOpenInvoices('8815', { limit: 20 }, ctx())).toEqual({ ok: true, value: [] });
+    });
+
+    it('when the customer does not exist, answers erp.customer_not_found', async () => {
+      const result = await adapter.erp.listOpenInvoices('424242', { limit: 20 }, ctx());
+      expect(result.ok || result.error.code).toBe('erp.customer_not_found');
+    });
+  });
+
+  describe('ids that are not NetSuite internal ids (RELIABILITY.md B7)', () => {
+    const hostile = ['../8812', '8812/../8813', '..%2F8812', '%2e%2e', '8812?fields=id', '8812 OR 1=1', '8812#x', 'abc', '1234567890123', '', ' 8812'];
+
+    it.each(hostile)('when the id is %j, answers erp.customer_not_found without any vendor call', async (id) => {
+      const results = await Promise.all([
+        adapter.erp.getCustomer(id, ctx()),
+        adapter.erp.getCreditProfile(id, ctx()),
+        adapter.erp.listOpenInvoices(id, { limit: 5 }, ctx()),
+      ]);
+      for (const result of results) expect(result).toEqual({ ok: false, error: { code: 'erp.customer_not_found', retryable: false } });
+      expect((await sandbox.stats()).total).toBe(0);
+    });
+  });
+
+  describe('OAuth token', () => {
+    it('when many calls run, concurrently and in sequence, one token request serves them all', async () => {
+      await Promise.all([adapter.erp.getCustomer('8812', ctx()), adapter.erp.getCreditProfile('8813', ctx()), adapter.erp.listOpenInvoices('8814', { limit: 5 }, ctx())]);
+      for (const id of ['8812', '8813', '8814', '8815']) expect((await adapter.erp.getCreditProfile(id, ctx())).ok).toBe(true);
+      expect(await tokenRequests()).toBe(1);
+      expect((await sandbox.stats()).total).toBe(8);
+    });
+
+    it('when the token nears its expiry, a new one is requested before it is used', async () => {
+      await adapter.erp.getCustomer('8812', ctx());
+      clock.advance(3_600_000 - 30_000); // inside the refresh margin
+      expect((await adapter.erp.getCustomer('8812', ctx())).ok).toBe(true);
+      expect(await tokenRequests()).toBe(2);
+    });
+
+    it('when NetSuite answers 401 to a cached token, refreshes once and retries the call', async () => {
+      expect((await adapter.erp.getCustomer('8812', ctx())).ok).toBe(true);
+      await sandbox.revokeTokens();
+      expect((await adapter.erp.getCustomer('8812', ctx())).ok).toBe(true);
+      const stats = await sandbox.stats();
+      expect(stats.byPath[NS_TOKEN_PATH]).toBe(2);
+      expect(stats.byPath['/services/rest/record/v1/customer/8812']).toBe(3); // ok, 401, ok
+    });
+
+    it('when the token endpoint rejects the assertion, answers vendor.error and logs only the OAuth error code', async () => {
+      const stranger = sandboxAdapter(sandbox.baseUrl, clock, { config: { certificateId: 'revoked-certificate' } });
+      try {
+        expect(await stranger.erp.getCustomer('8812', ctx())).toEqual({ ok: false, error: { code: 'vendor.error', retryable: false, vendor: 'erp' } });
+        expect(stranger.logs()).toContain('"oauthError":"invalid_client"');
+        expect((await sandbox.stats()).byPath['/services/rest/record/v1/customer/8812']).toBeUndefined();
+      } finally {
+        await stranger.close();
+      }
+    });
+  });
+});

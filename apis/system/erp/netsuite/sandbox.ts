@@ -1,0 +1,263 @@
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono, type Context } from 'hono';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { systemClock, type Clock } from '../../../../shared/clock.js';
+import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
+import {
+  NS_CLIENT_ASSERTION_TYPE,
+  NS_CUSTOMER_PATH,
+  NS_SCOPE,
+  NS_SUITEQL_MAX_LIMIT,
+  NS_SUITEQL_PATH,
+  NS_TOKEN_PATH,
+  NsSuiteQlRequestSchema,
+  type NsOpenInvoicePageWire,
+  type NsTokenResponseWire,
+} from '../../../../openapi/vendors/netsuite/types.js';
+import { SANDBOX_CERTIFICATE_ID, SANDBOX_CLIENT_ID, sandboxKeyPair } from './sandbox-credentials.js';
+import { createFaultStore, FaultRuleInputSchema, headerFault, nsErrorResponse, runFault } from './sandbox-faults.js';
+import { customerRecord, openInvoiceRows } from './sandbox-records.js';
+
+/** A certificate uploaded to the sandbox's integration record: assertions with this `kid` verify with this key. */
+export interface SandboxCertificate {
+  readonly clientId: string;
+  readonly certificateId: string;
+  readonly publicKey: KeyObject;
+}
+
+export interface NetsuiteSandboxOptions {
+  /** Token expiry and assertion checks; default the system clock. */
+  readonly clock?: Clock;
+  /** Added to every NetSuite call, to look like a real network. Default 0. */
+  readonly latencyMs?: number;
+  /** Default: the deterministic sandbox certificate (`sandboxNetsuiteConfig` signs with its key). */
+  readonly certificates?: readonly SandboxCertificate[];
+}
+
+/** What the sandbox saw of one request (for conformance tests); the bearer token itself is not kept. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+const TOKEN_LIFETIME_SECONDS = 3600;
+const RECORD_CONTENT_TYPE = 'application/vnd.oracle.resource+json; type=singular-resource; charset=UTF-8';
+const COLLECTION_CONTENT_TYPE = 'application/vnd.oracle.resource+json; type=collection; charset=UTF-8';
+/** The only query the sandbox understands: Strata's open invoices of one customer. */
+const OPEN_INVOICES_QUERY = /^\s*SELECT\s[\s\S]+?\sFROM\s+transaction\b[\s\S]*?\bWHERE\b[\s\S]*?\btype\s*=\s*'CustInvc'[\s\S]*?\bentity\s*=\s*(\d{1,12})\b[\s\S]*?\bforeignamountunpaid\s*>\s*0\b/i;
+const ISO_DUE_DATE = /TO_CHAR\(\s*(?:\w+\.)?duedate\s*,\s*'YYYY-MM-DD'\s*\)/i;
+const RECORDED_HEADERS = ['accept', 'content-type', 'prefer', 'traceparent', 'authorization'];
+
+/** The part of the path after the mount point (`/netsuite/services/…` → `/services/…`). */
+const relativePath = (path: string): string => {
+  for (const marker of ['/services/', '/__sandbox/']) {
+    const at = path.indexOf(marker);
+    if (at >= 0) return path.slice(at);
+  }
+  return path;
+};
+/** The URL the client used, up to the mount point: links and the expected `aud` are built from it. */
+const baseUrlOf = (c: Context): string => {
+  const url = new URL(c.req.url);
+  const at = url.pathname.indexOf('/services/');
+  return url.origin + (at > 0 ? url.pathname.slice(0, at) : '');
+};
+const json = (body: unknown, contentType: string, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType } });
+const oauthError = (status: 400 | 401, error: string) => json({ error }, 'application/json', status);
+
+/**
+ * A NetSuite simulator speaking the REST web services wire format: OAuth 2.0 client credentials with a
+ * JWT assertion (verified: structure, `kid`, signature, `iss`, `aud`, `exp` ≤ 1 h, scope), the customer
+ * record, and SuiteQL open invoices with `limit`/`offset` paging, all seeded from SEED_COMPANIES.
+ * Faults by `x-sandbox-fault` header or by `POST /__sandbox/faults`; `GET /__sandbox/stats` counts
+ * requests per path (`DELETE` zeroes them, with the recorded requests), so a test can prove that a
+ * call never reached the vendor; `POST /__sandbox/reset` clears everything, issued tokens included.
+ *
+ * @example sandboxServer.route('/netsuite', createNetsuiteSandbox()) // then .../netsuite/services/rest/record/v1/customer/8812
+ */
+export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
+  const clock = options.clock ?? systemClock;
+  const latencyMs = options.latencyMs ?? 0;
+  const certificates = options.certificates ?? [{ clientId: SANDBOX_CLIENT_ID, certificateId: SANDBOX_CERTIFICATE_ID, publicKey: sandboxKeyPair().publicKey }];
+  const faults = createFaultStore();
+  const stats = new Map<string, number>();
+  const recorded: RecordedRequest[] = [];
+  /** Issued access tokens → expiry (epoch ms). */
+  const tokens = new Map<string, number>();
+  const app = new Hono();
+
+  const count = async (c: Context) => {
+    const path = relativePath(c.req.path);
+    stats.set(path, (stats.get(path) ?? 0) + 1);
+    const headers: Record<string, string> = {};
+    for (const name of RECORDED_HEADERS) {
+      const value = c.req.header(name);
+      if (value !== undefined) headers[name] = name === 'authorization' ? value.replace(/^(\S+)\s+\S.*$/, '$1 [token]') : value;
+    }
+    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.text();
+    recorded.push({ method: c.req.method, path, query: c.req.query(), headers, ...(body !== undefined ? { body } : {}) });
+    if (recorded.length > 500) recorded.shift();
+  };
+
+  const bearerValid = (c: Context): boolean => {
+    const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(c.req.header('authorization') ?? '');
+    const expiresAt = m ? tokens.get(m[1]!) : undefined;
+    return expiresAt !== undefined && expiresAt > clock.now();
+  };
+  const unauthorized = () =>
+    nsErrorResponse(401, 'Unauthorized', 'INVALID_LOGIN', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.');
+
+  // Every NetSuite call: counted and recorded, then the base latency, then any fault.
+  app.use('/services/*', async function netsuiteTraffic(c, next) {
+    await count(c);
+    if (latencyMs > 0) await sleep(latencyMs);
+    const fault = headerFault(c) ?? faults.take(c.req.path);
+    if (fault === 'invalid') return c.json({ error: 'unknown x-sandbox-fault' }, 400);
+    if (!fault) return next();
+    return runFault(c, next, fault);
+  });
+
+  app.post(NS_TOKEN_PATH, async (c) => {
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return oauthError(400, 'invalid_request');
+    const form = new URLSearchParams(await c.req.text());
+    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type');
+    const assertion = form.get('client_assertion');
+    if (form.get('client_assertion_type') !== NS_CLIENT_ASSERTION_TYPE || !assertion) return oauthError(400, 'invalid_request');
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(assertion).kid;
+    } catch {
+      return oauthError(400, 'invalid_request');
+    }
+    const certificate = certificates.find((k) => k.certificateId === kid);
+    if (!certificate) return oauthError(401, 'invalid_client');
+    let scope: unknown;
+    try {
+      const { payload } = await jwtVerify(assertion, certificate.publicKey, {
+        algorithms: ['PS256', 'ES256'],
+        issuer: certificate.clientId,
+        audience: baseUrlOf(c) + NS_TOKEN_PATH,
+        requiredClaims: ['iat', 'exp', 'scope'],
+        currentDate: new Date(clock.now()),
+        clockTolerance: 30,
+      });
+      if (payload.exp! - payload.iat! > 3600 || payload.exp! <= payload.iat!) return oauthError(400, 'invalid_grant');
+      scope = payload.scope;
+    } catch {
+      return oauthError(400, 'invalid_grant');
+    }
+    const scopes = Array.isArray(scope) ? scope : typeof scope === 'string' ? scope.split(/[\s,]+/) : [];
+    if (!scopes.includes(NS_SCOPE)) return json({ error: 'invalid_scope' }, 'application/json', 400);
+    const now = clock.now();
+    for (const [t, exp] of tokens) if (exp <= now) tokens.delete(t);
+    const accessToken = randomBytes(32).toString('base64url');
+    tokens.set(accessToken, now + TOKEN_LIFETIME_SECONDS * 1000);
+    const body: NsTokenResponseWire = { access_token: accessToken, expires_in: String(TOKEN_LIFETIME_SECONDS), token_type: 'bearer' };
+    return json(body, 'application/json');
+  });
+
+  app.get(`${NS_CUSTOMER_PATH}/:id`, (c) => {
+    if (!bearerValid(c)) return unauthorized();
+    const id = c.req.param('id');
+    const index = SEED_COMPANIES.findIndex((s) => s.netsuiteCustomerId === id);
+    if (index < 0) return nsErrorResponse(404, 'Not Found', 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.', 'id');
+    const record: Record<string, unknown> = customerRecord(SEED_COMPANIES[index]!, index, baseUrlOf(c), { expandSubResources: c.req.query('expandSubResources') === 'true' });
+    const fields = c.req.query('fields');
+    if (!fields) return json(record, RECORD_CONTENT_TYPE);
+    const wanted = new Set(['links', 'id', ...fields.split(',').map((f) => f.trim())]);
+    return json(Object.fromEntries(Object.entries(record).filter(([k]) => wanted.has(k))), RECORD_CONTENT_TYPE);
+  });
+
+  app.post(NS_SUITEQL_PATH, async (c) => {
+    if (!bearerValid(c)) return unauthorized();
+    if ((c.req.header('prefer') ?? '').trim().toLowerCase() !== 'transient') {
+      return nsErrorResponse(400, 'Bad Request', 'INVALID_HEADER', 'SuiteQL requests must carry the header Prefer: transient.', 'Prefer');
+    }
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+      return nsErrorResponse(415, 'Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE', 'Send the query as application/json.');
+    }
+    let request: { q: string };
+    try {
+      request = NsSuiteQlRequestSchema.parse(JSON.parse(await c.req.text()));
+    } catch {
+      return nsErrorResponse(400, 'Bad Request', 'INVALID_CONTENT', 'The request body must be {"q": "<SuiteQL>"}.');
+    }
+    const limitText = c.req.query('limit') ?? String(NS_SUITEQL_MAX_LIMIT);
+    const offsetText = c.req.query('offset') ?? '0';
+    const limit = /^\d{1,7}$/.test(limitText) ? Number(limitText) : NaN;
+    const offset = /^\d{1,9}$/.test(offsetText) ? Number(offsetText) : NaN;
+    if (!(limit >= 1 && limit <= NS_SUITEQL_MAX_LIMIT)) return nsErrorResponse(400, 'Bad Request', 'INVALID_PARAMETER', 'The limit must be between 1 and 1000.', 'limit');
+    if (!(offset >= 0)) return nsErrorResponse(400, 'Bad Request', 'INVALID_PARAMETER', 'The offset must be a non-negative integer.', 'offset');
+    const match = OPEN_INVOICES_QUERY.exec(request.q);
+    if (!match) return nsErrorResponse(400, 'Bad Request', 'INVALID_SEARCH', 'Invalid search query. The sandbox understands the open-invoice query only.', 'q');
+    const index = SEED_COMPANIES.findIndex((s) => s.netsuiteCustomerId === match[1]);
+    const rows = index < 0 ? [] : openInvoiceRows(SEED_COMPANIES[index]!, index, { isoDates: ISO_DUE_DATE.test(request.q) });
+    const items = rows.slice(offset, offset + limit);
+    const hasMore = offset + items.length < rows.length;
+    const page = (o: number) => `${baseUrlOf(c)}${NS_SUITEQL_PATH}?limit=${limit}&offset=${o}`;
+    const body: NsOpenInvoicePageWire = {
+      links: [{ rel: 'self', href: page(offset) }, ...(hasMore ? [{ rel: 'next', href: page(offset + limit) }] : [])],
+      count: items.length,
+      hasMore,
+      items,
+      offset,
+      totalResults: rows.length,
+    };
+    return json(body, COLLECTION_CONTENT_TYPE);
+  });
+
+  app.all('/services/*', () => nsErrorResponse(404, 'Not Found', 'INVALID_URL', 'The requested resource does not exist in the sandbox.'));
+
+  // Where the `redirect` fault points (on another host name): a hit means a client followed it.
+  app.all('/__sandbox/redirect-target', async (c) => {
+    await count(c);
+    return c.json({ followed: true });
+  });
+
+  // Control API.
+  app.post('/__sandbox/faults', async (c) => {
+    let input: unknown;
+    try {
+      input = await c.req.json();
+    } catch {
+      return c.json({ error: 'body must be JSON' }, 400);
+    }
+    const parsed = FaultRuleInputSchema.safeParse(input);
+    if (!parsed.success) return c.json({ error: 'invalid fault rule', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 400);
+    try {
+      faults.add(parsed.data);
+    } catch {
+      return c.json({ error: 'pathPattern is not a regular expression' }, 400);
+    }
+    return c.json({ rules: faults.size }, 201);
+  });
+  app.delete('/__sandbox/faults', (c) => {
+    faults.clear();
+    return c.body(null, 204);
+  });
+  app.get('/__sandbox/stats', (c) => c.json({ total: [...stats.values()].reduce((a, b) => a + b, 0), byPath: Object.fromEntries(stats) }));
+  app.delete('/__sandbox/stats', (c) => {
+    stats.clear();
+    recorded.length = 0;
+    return c.body(null, 204);
+  });
+  app.get('/__sandbox/requests', (c) => c.json({ requests: recorded }));
+  app.delete('/__sandbox/tokens', (c) => {
+    tokens.clear();
+    return c.body(null, 204);
+  });
+  app.post('/__sandbox/reset', (c) => {
+    faults.clear();
+    stats.clear();
+    recorded.length = 0;
+    tokens.clear();
+    return c.body(null, 204);
+  });
+
+  return app;
+};

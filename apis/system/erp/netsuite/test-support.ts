@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import type { Clock } from '../../../../shared/clock.js';
+import type { CallContext } from '../../../../shared/http/app-env.js';
+import { createLogger } from '../../../../shared/logging.js';
+import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
+import { createNetsuiteErpAdapter } from './adapter.js';
+import { sandboxNetsuiteConfig, type NetsuiteConfig, type NetsuiteResilience } from './config.js';
+
+/** Test support for the NetSuite suites: a call context, a capturing logger, an adapter on the sandbox. */
+
+export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+/**
+ * A call context whose deadline is `deadlineMs` from now on `clock`, with a real abort signal for the
+ * same span. Like the request-context policy, a timer holds the controller: a bare
+ * `AbortSignal.timeout()` can be garbage-collected before it fires once nothing but a composite
+ * `AbortSignal.any()` refers to it (Node 20).
+ */
+export const callCtx = (clock: Clock, deadlineMs = 5_000): CallContext => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException('deadline exceeded', 'TimeoutError')), deadlineMs).unref();
+  return {
+    signal: controller.signal,
+    deadlineAt: clock.now() + deadlineMs,
+    requestId: TRACE_ID,
+    trace: { traceId: TRACE_ID, spanId: '00f067aa0ba902b7', flags: '01' },
+  };
+};
+
+/** A pino logger (the project's, with its redaction) writing into memory. */
+export const captureLogger = () => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), text: () => lines.join('') };
+};
+
+/** The real adapter over undici, pointed at a sandbox; `close()` ends the pool. */
+export const sandboxAdapter = (baseUrl: string, clock: Clock, options: { resilience?: NetsuiteResilience; config?: Partial<NetsuiteConfig> } = {}) => {
+  const log = captureLogger();
+  const config = { ...sandboxNetsuiteConfig(baseUrl, options.resilience ? { resilience: options.resilience } : {}), ...options.config };
+  const http = createUndiciHttpClient({ baseUrl: config.baseUrl });
+  const erp = createNetsuiteErpAdapter(config, { http, clock, logger: log.logger });
+  return { erp, logs: log.text, close: () => http.close() };
+};
