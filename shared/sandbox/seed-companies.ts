@@ -22,15 +22,16 @@ export interface SeedCompany {
   readonly netsuiteCustomerId: string;
   readonly credit: {
     readonly limitMinor: number;
-    readonly balanceMinor: number;
-    readonly overdueMinor: number;
     readonly unbilledMinor: number;
-    readonly daysOverdue: number;
     /** NetSuite's creditHoldOverride. */
     readonly holdOverride: 'AUTO' | 'ON' | 'OFF';
   };
-  /** Open invoices: [number, issued (YYYY-MM-DD), due (YYYY-MM-DD), total minor, unpaid minor]. */
-  readonly openInvoices: ReadonlyArray<readonly [string, string, string, number, number]>;
+  /**
+   * Open invoices: [number, issued days ago, due in days (negative: past due), total minor, unpaid minor].
+   * Relative to today, so the ledger looks the same whenever the sandbox runs; balances and overdue
+   * figures are derived from it (`seedLedger`), never stated twice.
+   */
+  readonly openInvoices: ReadonlyArray<readonly [string, number, number, number, number]>;
 }
 
 export const SEED_COMPANIES: readonly SeedCompany[] = [
@@ -42,10 +43,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'accounts@globex.example', phone: '+49 30 901820',
     primaryContact: { firstName: 'Hanna', lastName: 'Becker', title: 'Head of Procurement', email: 'hanna.becker@globex.example', phone: '+49 30 9018 2211' },
     salesforceAccountId: '001Dn00000GlbxAIAR', netsuiteCustomerId: '8812',
-    credit: { limitMinor: 50_000_00, balanceMinor: 12_500_00, overdueMinor: 0, unbilledMinor: 4_000_00, daysOverdue: 0, holdOverride: 'AUTO' },
+    credit: { limitMinor: 50_000_00, unbilledMinor: 4_000_00, holdOverride: 'AUTO' },
     openInvoices: [
-      ['INV-10422', '2026-10-01', '2026-10-31', 7_500_00, 7_500_00],
-      ['INV-10488', '2026-10-20', '2026-11-19', 5_000_00, 5_000_00],
+      ['INV-10422', 21, 9, 7_500_00, 7_500_00],
+      ['INV-10488', 3, 27, 5_000_00, 5_000_00],
     ],
   },
   {
@@ -56,10 +57,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'ap@initech.example', phone: '+44 20 7946 0018',
     primaryContact: { firstName: 'Peter', lastName: 'Gibbons', title: 'Finance Director', email: 'peter.gibbons@initech.example', phone: '+44 20 7946 0991' },
     salesforceAccountId: '001Dn00000InitAIAR', netsuiteCustomerId: '8813',
-    credit: { limitMinor: 20_000_00, balanceMinor: 18_200_00, overdueMinor: 6_100_00, unbilledMinor: 0, daysOverdue: 42, holdOverride: 'AUTO' },
+    credit: { limitMinor: 20_000_00, unbilledMinor: 0, holdOverride: 'AUTO' },
     openInvoices: [
-      ['INV-10301', '2026-08-15', '2026-09-14', 6_100_00, 6_100_00],
-      ['INV-10455', '2026-10-10', '2026-11-09', 12_100_00, 12_100_00],
+      ['INV-10301', 72, -42, 6_100_00, 6_100_00],
+      ['INV-10455', 25, 5, 12_100_00, 12_100_00],
     ],
   },
   {
@@ -70,8 +71,8 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'comptabilite@umbrella.example', phone: '+33 4 72 00 11 22',
     primaryContact: { firstName: 'Claire', lastName: 'Moreau', title: 'Directrice financière', email: 'claire.moreau@umbrella.example', phone: '+33 4 72 00 11 90' },
     salesforceAccountId: '001Dn00000UmbrAIAR', netsuiteCustomerId: '8814',
-    credit: { limitMinor: 100_000_00, balanceMinor: 40_000_00, overdueMinor: 0, unbilledMinor: 0, daysOverdue: 0, holdOverride: 'ON' },
-    openInvoices: [['INV-10460', '2026-10-12', '2026-11-11', 40_000_00, 40_000_00]],
+    credit: { limitMinor: 100_000_00, unbilledMinor: 0, holdOverride: 'ON' },
+    openInvoices: [['INV-10460', 20, 10, 40_000_00, 40_000_00]],
   },
   {
     canonicalId: 'cus_01HZX3STARK',
@@ -81,7 +82,7 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'payables@stark.example', phone: '+1 212 555 0142',
     primaryContact: { firstName: 'Virginia', lastName: 'Potts', title: 'CEO', email: 'v.potts@stark.example', phone: '+1 212 555 0100' },
     salesforceAccountId: '001Dn00000StrkAIAR', netsuiteCustomerId: '8815',
-    credit: { limitMinor: 250_000_00, balanceMinor: 0, overdueMinor: 0, unbilledMinor: 0, daysOverdue: 0, holdOverride: 'AUTO' },
+    credit: { limitMinor: 250_000_00, unbilledMinor: 0, holdOverride: 'AUTO' },
     openInvoices: [],
   },
   {
@@ -92,10 +93,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'finance@wayne.example', phone: '+31 20 555 0199',
     primaryContact: { firstName: 'Lucius', lastName: 'Fox', title: 'COO', email: 'lucius.fox@wayne.example', phone: '+31 20 555 0120' },
     salesforceAccountId: '001Dn00000WaynAIAR', netsuiteCustomerId: '8816',
-    credit: { limitMinor: 75_000_00, balanceMinor: 71_000_00, overdueMinor: 0, unbilledMinor: 2_500_00, daysOverdue: 0, holdOverride: 'OFF' },
+    credit: { limitMinor: 75_000_00, unbilledMinor: 2_500_00, holdOverride: 'OFF' },
     openInvoices: [
-      ['INV-10470', '2026-10-15', '2026-11-14', 35_500_00, 35_500_00],
-      ['INV-10490', '2026-10-25', '2026-11-24', 35_500_00, 35_500_00],
+      ['INV-10470', 27, 3, 35_500_00, 35_500_00],
+      ['INV-10490', 8, 22, 35_500_00, 35_500_00],
     ],
   },
 ];
@@ -108,3 +109,45 @@ export const UNLINKED_SALESFORCE_ACCOUNT = {
   website: 'https://hooli.example',
   billingCountry: 'United States',
 } as const;
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export interface SeedInvoice {
+  readonly number: string;
+  /** YYYY-MM-DD */
+  readonly issuedOn: string;
+  readonly dueOn: string;
+  readonly totalMinor: number;
+  readonly unpaidMinor: number;
+  readonly daysOverdue: number;
+}
+
+export interface SeedLedger {
+  readonly invoices: readonly SeedInvoice[];
+  /** Open receivables: the unpaid part of every open invoice. */
+  readonly balanceMinor: number;
+  readonly overdueMinor: number;
+  /** Days past due of the oldest overdue invoice (0 when none). */
+  readonly daysOverdue: number;
+}
+
+/** A company's receivables as of `nowMs` (UTC days), derived from its relative invoice dates. */
+export const seedLedger = (company: SeedCompany, nowMs: number): SeedLedger => {
+  const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const invoices = company.openInvoices.map(([number, issuedDaysAgo, dueInDays, totalMinor, unpaidMinor]) => ({
+    number,
+    issuedOn: isoDay(today - issuedDaysAgo * DAY_MS),
+    dueOn: isoDay(today + dueInDays * DAY_MS),
+    totalMinor,
+    unpaidMinor,
+    daysOverdue: Math.max(0, -dueInDays),
+  }));
+  const overdue = invoices.filter((i) => i.daysOverdue > 0);
+  return {
+    invoices,
+    balanceMinor: invoices.reduce((t, i) => t + i.unpaidMinor, 0),
+    overdueMinor: overdue.reduce((t, i) => t + i.unpaidMinor, 0),
+    daysOverdue: overdue.reduce((d, i) => Math.max(d, i.daysOverdue), 0),
+  };
+};

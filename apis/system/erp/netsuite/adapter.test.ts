@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../../shared/clock.js';
-import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedLedger } from '../../../../shared/sandbox/seed-companies.js';
 import { NS_TOKEN_PATH } from '../../../../openapi/vendors/netsuite/types.js';
 import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema } from '../contract.js';
 import { serveNetsuiteSandbox, type NetsuiteSandboxHandle } from './sandbox-harness.js';
@@ -77,38 +77,40 @@ describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
       ['8816', false, 'override OFF'],
     ])('when customer %s is read, onCreditHold is %s (%s)', async (id, hold) => {
       const seed = SEED_COMPANIES.find((s) => s.netsuiteCustomerId === id)!;
+      const ledger = seedLedger(seed, clock.now());
       const result = await adapter.erp.getCreditProfile(id, ctx());
       expect(result.ok && result.value).toMatchObject({
         onCreditHold: hold,
         creditLimit: { amountMinor: seed.credit.limitMinor, currency: seed.currency },
-        openReceivables: { amountMinor: seed.credit.balanceMinor },
-        overdueReceivables: { amountMinor: seed.credit.overdueMinor },
+        openReceivables: { amountMinor: ledger.balanceMinor },
+        overdueReceivables: { amountMinor: ledger.overdueMinor },
         unbilledOrders: { amountMinor: seed.credit.unbilledMinor },
-        daysOverdue: seed.credit.daysOverdue,
+        daysOverdue: ledger.daysOverdue,
       });
     });
   });
 
   describe('listOpenInvoices', () => {
     it('when the customer has open invoices, returns them oldest due first with status from the due date', async () => {
+      // Seeded invoice dates are relative to the sandbox clock (2026-11-01 here).
       const result = await adapter.erp.listOpenInvoices('8812', { limit: 20 }, ctx());
       if (!result.ok) throw new Error(result.error.code);
       expect(result.value.map((i) => InvoiceSchema.parse(i))).toEqual([
         {
           id: '40000',
           number: 'INV-10422',
-          issuedOn: '2026-10-01',
-          dueOn: '2026-10-31',
+          issuedOn: '2026-10-11',
+          dueOn: '2026-11-10',
           total: { amountMinor: 7_500_00, currency: 'EUR' },
           amountDue: { amountMinor: 7_500_00, currency: 'EUR' },
-          status: 'overdue',
-          daysOverdue: 1,
+          status: 'open',
+          daysOverdue: 0,
         },
         {
           id: '40001',
           number: 'INV-10488',
-          issuedOn: '2026-10-20',
-          dueOn: '2026-11-19',
+          issuedOn: '2026-10-29',
+          dueOn: '2026-11-28',
           total: { amountMinor: 5_000_00, currency: 'EUR' },
           amountDue: { amountMinor: 5_000_00, currency: 'EUR' },
           status: 'open',

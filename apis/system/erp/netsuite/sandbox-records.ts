@@ -1,5 +1,5 @@
 import { minorUnitExponent } from '../../../../shared/canonical/money.js';
-import type { SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
+import { seedLedger, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
 import { NS_CUSTOMER_PATH, type NsCustomerWire, type NsOpenInvoiceRowWire } from '../../../../openapi/vendors/netsuite/types.js';
 
 /**
@@ -32,12 +32,13 @@ const usDate = (iso: string): string => {
   return `${Number(m)}/${Number(d)}/${y}`;
 };
 
-export const customerRecord = (seed: SeedCompany, index: number, base: string, options: { expandSubResources: boolean }): NsCustomerWire => {
+export const customerRecord = (seed: SeedCompany, index: number, base: string, options: { expandSubResources: boolean; now: number }): NsCustomerWire => {
   const id = seed.netsuiteCustomerId;
   const self = `${base}${NS_CUSTOMER_PATH}/${id}`;
   const countryName = COUNTRY_NAMES[seed.country] ?? seed.country;
   const addrText = `${seed.legalName}\n${seed.street}\n${seed.postalCode} ${seed.city}\n${countryName}`;
   const { credit } = seed;
+  const ledger = seedLedger(seed, options.now);
   return {
     links: [{ rel: 'self', href: self }],
     id,
@@ -49,9 +50,9 @@ export const customerRecord = (seed: SeedCompany, index: number, base: string, o
     isInactive: false,
     currency: currencyRef(seed.currency, base),
     creditLimit: toDecimal(credit.limitMinor, seed.currency),
-    balance: toDecimal(credit.balanceMinor, seed.currency),
-    overdueBalance: toDecimal(credit.overdueMinor, seed.currency),
-    daysOverdue: credit.daysOverdue,
+    balance: toDecimal(ledger.balanceMinor, seed.currency),
+    overdueBalance: toDecimal(ledger.overdueMinor, seed.currency),
+    daysOverdue: ledger.daysOverdue,
     unbilledOrders: toDecimal(credit.unbilledMinor, seed.currency),
     creditHoldOverride: { id: credit.holdOverride, refName: HOLD_NAMES[credit.holdOverride] },
     vatRegNumber: seed.taxId,
@@ -80,19 +81,19 @@ export const customerRecord = (seed: SeedCompany, index: number, base: string, o
 };
 
 /** The seed company's open invoices as SuiteQL rows, oldest due date first (then internal id). */
-export const openInvoiceRows = (seed: SeedCompany, index: number, options: { isoDates: boolean }): NsOpenInvoiceRowWire[] => {
+export const openInvoiceRows = (seed: SeedCompany, index: number, options: { isoDates: boolean; now: number }): NsOpenInvoiceRowWire[] => {
   const date = (iso: string) => (options.isoDates ? iso : usDate(iso));
-  return seed.openInvoices
-    .map(([number, issued, due, totalMinor, unpaidMinor], j) => ({
+  return seedLedger(seed, options.now)
+    .invoices.map((invoice, j) => ({
       links: [],
       id: String(40_000 + index * 100 + j),
-      tranid: number,
-      trandate: date(issued),
-      duedate: date(due),
-      foreigntotal: toDecimalText(totalMinor, seed.currency),
-      foreignamountunpaid: toDecimalText(unpaidMinor, seed.currency),
+      tranid: invoice.number,
+      trandate: date(invoice.issuedOn),
+      duedate: date(invoice.dueOn),
+      foreigntotal: toDecimalText(invoice.totalMinor, seed.currency),
+      foreignamountunpaid: toDecimalText(invoice.unpaidMinor, seed.currency),
       currency: seed.currency,
-      due,
+      due: invoice.dueOn,
     }))
     .sort((a, b) => a.due.localeCompare(b.due) || Number(a.id) - Number(b.id))
     .map(({ due: _due, ...row }) => row);

@@ -166,7 +166,7 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
     const id = c.req.param('id');
     const index = SEED_COMPANIES.findIndex((s) => s.netsuiteCustomerId === id);
     if (index < 0) return nsErrorResponse(404, 'Not Found', 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.', 'id');
-    const record: Record<string, unknown> = customerRecord(SEED_COMPANIES[index]!, index, baseUrlOf(c), { expandSubResources: c.req.query('expandSubResources') === 'true' });
+    const record: Record<string, unknown> = customerRecord(SEED_COMPANIES[index]!, index, baseUrlOf(c), { expandSubResources: c.req.query('expandSubResources') === 'true', now: clock.now() });
     const fields = c.req.query('fields');
     if (!fields) return json(record, RECORD_CONTENT_TYPE);
     const wanted = new Set(['links', 'id', ...fields.split(',').map((f) => f.trim())]);
@@ -196,7 +196,7 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
     const match = OPEN_INVOICES_QUERY.exec(request.q);
     if (!match) return nsErrorResponse(400, 'Bad Request', 'INVALID_SEARCH', 'Invalid search query. The sandbox understands the open-invoice query only.', 'q');
     const index = SEED_COMPANIES.findIndex((s) => s.netsuiteCustomerId === match[1]);
-    const rows = index < 0 ? [] : openInvoiceRows(SEED_COMPANIES[index]!, index, { isoDates: ISO_DUE_DATE.test(request.q) });
+    const rows = index < 0 ? [] : openInvoiceRows(SEED_COMPANIES[index]!, index, { isoDates: ISO_DUE_DATE.test(request.q), now: clock.now() });
     const items = rows.slice(offset, offset + limit);
     const hasMore = offset + items.length < rows.length;
     const page = (o: number) => `${baseUrlOf(c)}${NS_SUITEQL_PATH}?limit=${limit}&offset=${o}`;
