@@ -67,6 +67,14 @@ export const createApp = (deps: AppDeps) => {
   });
 
   app.use('*', requestContext({ logger, clock, deadlineMs: config.routeDeadlineMs }));
+  if (deps.isReady) {
+    const isReady = deps.isReady;
+    // While draining (SIGTERM), every response closes its connection so clients move to another instance.
+    app.use('*', async function closeWhileDraining(c, next) {
+      await next();
+      if (!isReady()) c.header('connection', 'close');
+    });
+  }
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin', xFrameOptions: 'DENY' }));
   if (config.corsOrigins.length > 0) {
     app.use('*', cors({ origin: [...config.corsOrigins], allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'traceparent'], exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'traceparent', 'Deprecation', 'Sunset', 'Link'], maxAge: 600 }));

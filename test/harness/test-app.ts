@@ -1,5 +1,11 @@
+import { request as httpRequestRaw } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { expect } from 'vitest';
 import { createApp, type AppDeps } from '../../apis/app.js';
 import { startSandboxServer, type SandboxServer } from '../../apis/sandbox-server.js';
 import { createSalesforceCrmAdapter } from '../../apis/system/crm/salesforce/adapter.js';
@@ -14,6 +20,8 @@ import { createMemoryRateLimitStore } from '../../policies/rate-limit/memory-sto
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../shared/config/gateway-config.js';
 import { createLogger } from '../../shared/logging.js';
+import type { AppEnv } from '../../shared/http/app-env.js';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
 import type { HttpClient } from '../../shared/vendor-http/http-client.js';
 import { createUndiciHttpClient } from '../../shared/vendor-http/undici-http-client.js';
 import { createTestKeys, type ClaimOverrides, type TestKeys } from './test-tokens.js';
@@ -24,6 +32,21 @@ export interface TestAppOptions {
   readonly config?: Partial<Pick<GatewayConfig, 'rateLimit' | 'versions' | 'corsOrigins' | 'routeDeadlineMs' | 'bodyLimitBytes'>>;
   /** Replaces any dependency, e.g. a Redis rate-limit store or a fake port. */
   readonly deps?: Partial<AppDeps>;
+}
+
+export type SandboxVendor = 'netsuite' | 'salesforce';
+
+/** What a vendor sandbox recorded of one request (NetSuite keeps selected headers; Salesforce none). */
+export interface VendorRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The app served over real HTTP on loopback (for what `app.request` cannot send: TRACE, duplicate headers, a socket peer). */
+export interface TestServer {
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 export interface TestApp {
@@ -41,6 +64,14 @@ export interface TestApp {
   fault(vendor: 'netsuite' | 'salesforce', fault: Record<string, unknown>): Promise<void>;
   /** How many requests the vendor sandbox has seen (token requests included). */
   vendorCalls(vendor: 'netsuite' | 'salesforce'): Promise<number>;
+  /** Requests per vendor path (`/services/rest/record/v1/customer/8812` → 1). */
+  vendorCallsByPath(vendor: SandboxVendor): Promise<Record<string, number>>;
+  /** The requests the vendor sandbox recorded, oldest first. */
+  vendorRequests(vendor: SandboxVendor): Promise<VendorRequest[]>;
+  /** Disarms every fault on the given sandboxes (`DELETE /__sandbox/faults`); both when none is named. */
+  clearFaults(...vendors: SandboxVendor[]): Promise<void>;
+  /** Serves the app over real HTTP on 127.0.0.1 (closed with the test app). */
+  listen(): Promise<TestServer>;
   close(): Promise<void>;
 }
 
@@ -69,9 +100,11 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
   const xref = createMemoryXref();
   await seedSandboxXref(xref);
   const base = loadGatewayConfig({});
+  const servers: TestServer[] = [];
 
   const app = createApp({
-    config: { ...base, ...options.config },
+    // As in loadGatewayConfig, the v1 of every layer exists unless the override says otherwise.
+    config: { ...base, ...options.config, versions: { ...base.versions, ...options.config?.versions } },
     logger,
     clock,
     erp: createNetsuiteErpAdapter(netsuite, { http: clients[0]!, clock, logger }),
@@ -108,9 +141,105 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
       const stats = (await (await fetch(`${sandbox.url}/${vendor}/__sandbox/stats`)).json()) as { total: number };
       return stats.total;
     },
+    vendorCallsByPath: async (vendor) => {
+      const stats = (await (await fetch(`${sandbox.url}/${vendor}/__sandbox/stats`)).json()) as { byPath: Record<string, number> };
+      return stats.byPath;
+    },
+    vendorRequests: async (vendor) => {
+      if (vendor === 'netsuite') return ((await (await fetch(`${sandbox.url}/netsuite/__sandbox/requests`)).json()) as { requests: VendorRequest[] }).requests;
+      return ((await (await fetch(`${sandbox.url}/salesforce/__sandbox/stats`)).json()) as { requests: VendorRequest[] }).requests;
+    },
+    clearFaults: async (...vendors) => {
+      for (const vendor of vendors.length > 0 ? vendors : (['netsuite', 'salesforce'] as const)) {
+        const r = await fetch(`${sandbox.url}/${vendor}/__sandbox/faults`, { method: 'DELETE' });
+        if (!r.ok) throw new Error(`sandbox refused to clear faults: ${r.status}`);
+      }
+    },
+    listen: async () => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const handle: TestServer = {
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.close(() => resolve());
+          }),
+      };
+      servers.push(handle);
+      return handle;
+    },
     close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
       await Promise.all(clients.map((c) => c.close()));
       await sandbox.close();
     },
   };
 };
+
+/**
+ * The TCP peer as the production composition root reads it (`getConnInfo`); for apps driven through
+ * `listen()`: `createTestApp({ deps: { clientAddress: socketPeerAddress } })`.
+ */
+export const socketPeerAddress = (c: Context<AppEnv>): string => getConnInfo(c).remote.address ?? 'unknown';
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * One request with node:http, which (unlike fetch) sends any method (TRACE), repeated headers as given
+ * (`[['authorization', a], ['authorization', b]]`) and can pick its source address on loopback.
+ */
+export const rawRequest = (
+  url: string,
+  options: { method?: string; headers?: readonly (readonly [string, string])[]; body?: string; localAddress?: string } = {},
+): Promise<RawResponse> =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = httpRequestRaw(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: options.method ?? 'GET',
+        // Raw header lists are sent as given, so Host has to be in them.
+        headers: [['host', target.host] as const, ...(options.headers ?? [])].flatMap(([name, value]) => [name, value]),
+        agent: false,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+
+/**
+ * Asserts an RFC 9457 problem: status, `application/problem+json`, `code`, `type` (when given), a
+ * `traceId` equal to the `x-request-id` header, and `Cache-Control: no-store`. Returns the parsed body
+ * and its raw text (for "never echoed" checks).
+ */
+export const expectProblem = async (res: Response, status: number, code: string, type?: string): Promise<{ body: Record<string, unknown>; text: string }> => {
+  const text = await res.text();
+  expect({ status: res.status, contentType: res.headers.get('content-type') }).toEqual({ status, contentType: PROBLEM_CONTENT_TYPE });
+  const body = JSON.parse(text) as Record<string, unknown>;
+  expect(body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
+  if (type !== undefined) expect(body.type).toBe(type);
+  expect(body.traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(body.traceId).toBe(res.headers.get('x-request-id'));
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  return { body, text };
+};
+
+/** Problem `type` URIs, spelled out so a changed catalogue entry fails a test. */
+export const strataType = (slug: string): string => `https://strata.dev/problems/${slug}`;
+export const ianaType = (slug: string): string => `https://iana.org/assignments/http-problem-types#${slug}`;

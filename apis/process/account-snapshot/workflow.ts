@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors.js';
 import type { CallContext } from '../../../shared/http/app-env.js';
 import { err, ok, type DomainError, type Result } from '../../../shared/result.js';
 import type { CrmAccount, CrmPort } from '../../system/crm/contract.js';
@@ -38,10 +39,19 @@ export interface AccountSnapshotDeps {
 export const createAccountSnapshot = (deps: AccountSnapshotDeps) => ({
   async get(crmAccountId: string, ctx: CallContext): Promise<Result<AccountSnapshot>> {
     const crmRef = { domain: 'crm', vendor: deps.crmVendor, id: crmAccountId } as const;
-    const [account, erpRef] = await Promise.all([
+    const [account, erpLink] = await Promise.all([
       deps.crm.getAccount(crmAccountId, ctx),
-      deps.xref.canonicalIdOf(crmRef).then((canonicalId) => (canonicalId ? deps.xref.refIn(canonicalId, 'erp') : undefined)),
+      // The cross-reference store being down makes the ERP part unavailable, not the whole card.
+      deps.xref
+        .canonicalIdOf(crmRef)
+        .then((canonicalId) => (canonicalId ? deps.xref.refIn(canonicalId, 'erp') : undefined))
+        .then((ref) => ({ ok: true as const, ref }))
+        .catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'dependency.unavailable') return { ok: false as const };
+          throw error;
+        }),
     ]);
+    const erpRef = erpLink.ok ? erpLink.ref : undefined;
 
     const sources: SourceStatus[] = [];
     const snapshot: { -readonly [K in keyof AccountSnapshot]: AccountSnapshot[K] } = { crmAccountId, sources };
@@ -50,13 +60,15 @@ export const createAccountSnapshot = (deps: AccountSnapshotDeps) => ({
       snapshot.account = account.value;
       sources.push({ source: 'crm', status: 'ok' });
     } else if (account.error.code === 'crm.account_not_found') {
-      if (!erpRef) return err(account.error);
+      if (erpLink.ok && !erpRef) return err(account.error);
       sources.push({ source: 'crm', status: 'unavailable', code: account.error.code });
     } else {
       sources.push({ source: 'crm', status: 'unavailable', code: account.error.code });
     }
 
-    if (!erpRef) {
+    if (!erpLink.ok) {
+      sources.push({ source: 'erp', status: 'unavailable', code: 'dependency.unavailable' });
+    } else if (!erpRef) {
       sources.push({ source: 'erp', status: 'not_linked' });
     } else {
       snapshot.erpCustomerId = erpRef.id;

@@ -14,6 +14,7 @@ export interface SystemRef {
 
 export type LinkOutcome = 'linked' | 'already_linked' | 'conflict';
 
+/** Lookups and links throw `AppError('dependency.unavailable')` when the store cannot be reached. */
 export interface IdentityXref {
   /**
    * Links a system record to a canonical customer. Idempotent: linking the same pair again is

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { AppError } from '../../../shared/errors.js';
 import { formatRef, parseRef, type IdentityXref, type LinkOutcome } from './contract.js';
 
 /**
@@ -18,6 +19,11 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 'linked'
 `;
 
+/** Redis down or slow is a 503 with Retry-After, never a 500 or a hang (RELIABILITY.md F1). */
+const unavailable = (cause: unknown): never => {
+  throw new AppError('dependency.unavailable', { retryAfterSeconds: 5, cause });
+};
+
 export const createRedisXref = (redis: Redis, options: { keyPrefix?: string } = {}): IdentityXref => {
   const prefix = options.keyPrefix ?? 'xref:';
   const refKey = (ref: string) => `${prefix}ref:${ref}`;
@@ -25,13 +31,13 @@ export const createRedisXref = (redis: Redis, options: { keyPrefix?: string } = 
   return {
     async link(canonicalId, ref) {
       const text = formatRef(ref);
-      return (await redis.eval(LINK_SCRIPT, 2, refKey(text), customerKey(canonicalId), canonicalId, ref.domain, text)) as LinkOutcome;
+      return (await redis.eval(LINK_SCRIPT, 2, refKey(text), customerKey(canonicalId), canonicalId, ref.domain, text).catch(unavailable)) as LinkOutcome;
     },
     async canonicalIdOf(ref) {
-      return (await redis.get(refKey(formatRef(ref)))) ?? undefined;
+      return (await redis.get(refKey(formatRef(ref))).catch(unavailable)) ?? undefined;
     },
     async refIn(canonicalId, domain) {
-      const text = await redis.hget(customerKey(canonicalId), domain);
+      const text = await redis.hget(customerKey(canonicalId), domain).catch(unavailable);
       return text ? parseRef(text) : undefined;
     },
   };
