@@ -45,3 +45,4 @@ app.use('*', requestContext({ logger, clock, deadlineMs: 5_000 }));
 for (const lv of LAYER_VERSIONS) app.route(`/${lv}`, layers[lv]);
 
 serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => console.error(JSON.stringify({ msg: 'policy-free server listening', port })));
+process.on('SIGTERM', () => process.exit(0));
