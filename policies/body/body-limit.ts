@@ -22,12 +22,17 @@ export const jsonBody = (options: { maxBytes: number }): MiddlewareHandler<AppEn
     },
   });
   return async function jsonBody(c, next) {
-    if (!METHODS_WITH_BODY.has(c.req.method)) return next();
-    const hasBody = c.req.header('content-length') !== '0' && (c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined);
+    if (!METHODS_WITH_BODY.has(c.req.method) || c.req.raw.body === null) return next();
     const mediaType = c.req.header('content-type')?.split(';')[0]?.trim() ?? '';
-    if (hasBody && !JSON_MEDIA_TYPE.test(mediaType)) {
+    if (!JSON_MEDIA_TYPE.test(mediaType)) {
       throw new AppError('http.unsupported_media_type', { headers: { 'Accept-Post': 'application/json' } });
     }
-    return limit(c, next);
+    return limit(c, async () => {
+      // Read (within the limit) once here; the validator reuses Hono's body cache. The WHATWG JSON
+      // reader silently drops a byte-order mark, which RFC 8259 §8.1 forbids senders to add: refuse it.
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw new AppError('http.malformed_json');
+      await next();
+    });
   };
 };

@@ -42,7 +42,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   }
   if (error instanceof HTTPException) {
     const code = httpExceptionCodes[error.status] ?? 'internal';
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = code === 'http.unsupported_media_type' ? { 'Accept-Post': 'application/json' } : {};
     error.getResponse().headers.forEach((v, k) => {
       if (k !== 'content-type' && k !== 'content-length') headers[k] = v;
     });

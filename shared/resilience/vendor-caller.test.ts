@@ -68,7 +68,7 @@ describe('createVendorCaller', () => {
   it('when the vendor answers 429, reports its Retry-After and pauses every further call', async () => {
     const v = scripted([res(429, { 'retry-after': '30' }), res(200)]);
     const c = caller(v.http);
-    expect(await c.call(read, ctx())).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: false, vendor: 'erp', retryAfterSeconds: 30 } });
+    expect(await c.call(read, ctx())).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, vendor: 'erp', retryAfterSeconds: 30 } });
     const second = await c.call(read, ctx());
     expect(second.ok ? undefined : second.error).toMatchObject({ code: 'vendor.rate_limited' });
     expect(v.sent).toHaveLength(1);

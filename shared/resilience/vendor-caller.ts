@@ -36,7 +36,11 @@ export interface VendorCall {
   readonly retry: boolean;
 }
 
-type Attempt = { readonly kind: 'response'; readonly response: HttpResponse } | { readonly kind: 'fault'; readonly error: DomainError; readonly retryable: boolean };
+/**
+ * `retryNow`: worth another attempt within this call (a timeout or a 5xx). `error.retryable`: worth a
+ * retry by the client later (e.g. after a vendor's Retry-After) — not the same thing.
+ */
+type Attempt = { readonly kind: 'response'; readonly response: HttpResponse } | { readonly kind: 'fault'; readonly error: DomainError; readonly retryNow: boolean };
 
 /**
  * The single way adapters reach a vendor: deadline, per-attempt timeout, bounded jittered retries for
@@ -52,17 +56,18 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
   const reserveMs = options.responseReserveMs ?? 25;
   const breaker = createCircuitBreaker(clock, options.breaker);
 
-  const fault = (code: DomainError['code'], retryable: boolean, retryAfterSeconds?: number): Attempt => ({
+  const fault = (code: DomainError['code'], retryNow: boolean, retryable = retryNow, retryAfterSeconds?: number): Attempt => ({
     kind: 'fault',
-    retryable,
+    retryNow,
     error: { code, retryable, vendor: domain, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) },
   });
 
   const attempt = async (call: VendorCall, ctx: CallContext, budgetMs: number): Promise<Attempt> => {
     const decision = breaker.acquire();
     if (!decision.allowed) {
+      // Refused locally (open breaker, or the vendor asked us to pause): answer at once, no backoff.
       const code = decision.retryAfterMs > 0 && breaker.state === 'closed' ? 'vendor.rate_limited' : 'vendor.circuit_open';
-      return fault(code, true, Math.ceil(decision.retryAfterMs / 1000));
+      return fault(code, false, true, Math.ceil(decision.retryAfterMs / 1000));
     }
     // A plain timer, not AbortSignal.timeout(): inside AbortSignal.any() Node 20 holds the timeout
     // signal weakly, and a GC during the call can drop it so the attempt never times out.
@@ -83,7 +88,7 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
       if (status === 429) {
         const seconds = parseRetryAfter(response.headers['retry-after'], clock.now()) ?? 5;
         breaker.pause(seconds * 1000);
-        return fault('vendor.rate_limited', false, seconds);
+        return fault('vendor.rate_limited', false, true, seconds);
       }
       if (status >= 500) {
         breaker.failure();
@@ -110,12 +115,13 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
     breaker,
     async call(call: VendorCall, ctx: CallContext): Promise<Result<HttpResponse>> {
       let last: Attempt | undefined;
-      for (let n = 0; n <= (call.retry ? retries : 0); n++) {
+      const attempts = call.retry ? retries + 1 : 1;
+      for (let n = 0; n < attempts; n++) {
         const remaining = ctx.deadlineAt - clock.now() - reserveMs;
         if (remaining <= 0 || ctx.signal.aborted) break;
         last = await attempt(call, ctx, Math.min(attemptTimeoutMs, remaining));
         if (last.kind === 'response') return ok(last.response);
-        if (!last.retryable || !call.retry) break;
+        if (!last.retryNow || n === attempts - 1) break;
         // Full jitter (AWS architecture blog): spreads retries of many callers across the window.
         const delay = Math.round(Math.random() * backoffMs * 2 ** n);
         if (clock.now() + delay >= ctx.deadlineAt - reserveMs) break;

@@ -98,7 +98,7 @@ describe('NetSuite adapter under vendor faults', () => {
       const adapter = await warmedAdapter();
       await sandbox.addFault({ fault: 'rate-limit', pathPattern: RECORD, retryAfter: 30, times: 1 });
       const limited = await adapter.erp.getCustomer('8812', callCtx(systemClock));
-      expect(limited).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: false, vendor: 'erp', retryAfterSeconds: 30 } });
+      expect(limited).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, vendor: 'erp', retryAfterSeconds: 30 } });
       expect(await calls()).toBe(1); // a 429 is not retried into the vendor's face
 
       const next = await adapter.erp.listOpenInvoices('8812', { limit: 5 }, callCtx(systemClock));
