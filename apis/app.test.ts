@@ -25,3 +25,31 @@ describe('createApp: readiness and draining (RELIABILITY.md G3)', () => {
     expect(api.headers.get('connection')).toBe('close');
   });
 });
+
+describe('createApp: CORS for configured origins only', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp({ config: { corsOrigins: ['https://crm.example.com'] } })));
+  afterAll(() => t.close());
+
+  it('when a configured origin sends a preflight, allows it with the headers a browser client needs', async () => {
+    const r = await t.app.request('/process/v1/credit-checks', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://crm.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
+    expect(r.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+  });
+
+  it('when another origin asks, grants nothing', async () => {
+    const r = await t.get('/system/v1/erp/customers/8812', 'erp:read', { headers: { origin: 'https://evil.example' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('exposes the rate-limit and trace headers to the configured origin', async () => {
+    const r = await t.get('/system/v1/erp/customers/8812', 'erp:read', { headers: { origin: 'https://crm.example.com' } });
+    expect(r.headers.get('access-control-allow-origin')).toBe('https://crm.example.com');
+    expect(r.headers.get('access-control-expose-headers')).toContain('RateLimit');
+  });
+});
