@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
+import { oauthErrorCode } from '../../../../shared/resilience/oauth-error-code.js';
 import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
 import type { VendorCaller } from '../../../../shared/resilience/vendor-caller.js';
+import { createVendorTokenCache, type VendorToken } from '../../../../shared/resilience/vendor-token-cache.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import { SalesforceOAuthErrorSchema, SalesforceTokenResponseSchema } from '../../../../openapi/vendors/salesforce/schemas.js';
 import type { SalesforceClientCredentialsRequest } from '../../../../openapi/vendors/salesforce/types.js';
@@ -12,9 +14,10 @@ export const TOKEN_PATH = '/services/oauth2/token';
 
 /**
  * Salesforce sessions from the OAuth 2.0 client credentials flow. The token response carries no
- * `expires_in`, so a session is reused for `sessionTtlMs`; concurrent callers share one token request
- * (single flight); `invalidate` drops a session the org rejected (401 `INVALID_SESSION_ID`) — only if
- * it is still the current one, so many requests failing on one stale token cause one refresh, not many.
+ * `expires_in`, so the shared vendor token cache reuses a session for `sessionTtlMs`; concurrent callers
+ * share one token request (single flight); `invalidate` drops a session the org rejected (401
+ * `INVALID_SESSION_ID`) — only if it is still the current one, so many requests failing on one stale
+ * token cause one refresh, not many.
  *
  * The HttpClient is bound to the configured base URL, so a token whose `instance_url` has another
  * origin is refused: following it would mean sending the token to a host we were not configured for.
@@ -29,10 +32,8 @@ export const createSalesforceSessions = (deps: { caller: VendorCaller; config: S
   };
   const body = new URLSearchParams({ ...form }).toString();
   const meta = { domain: caller.domain, vendor: caller.vendor, ...(logger ? { logger } : {}) };
-  let current: { readonly token: string; readonly expiresAt: number } | undefined;
-  let inFlight: Promise<Result<string>> | undefined;
 
-  const requestToken = async (ctx: CallContext): Promise<Result<string>> => {
+  const requestToken = async (ctx: CallContext): Promise<Result<VendorToken>> => {
     const sent = await caller.call(
       {
         method: 'POST',
@@ -48,13 +49,7 @@ export const createSalesforceSessions = (deps: { caller: VendorCaller; config: S
     const response = sent.value;
     if (response.status !== 200) {
       // Only the OAuth error code is logged (e.g. invalid_client); its description is vendor text.
-      let oauthError: string | undefined;
-      try {
-        const parsed = SalesforceOAuthErrorSchema.safeParse(JSON.parse(response.body));
-        if (parsed.success) oauthError = parsed.data.error;
-      } catch {
-        // not JSON: nothing more to say than the status
-      }
+      const oauthError = oauthErrorCode(response.body, SalesforceOAuthErrorSchema);
       logger?.error({ vendor: caller.vendor, status: response.status, oauthError }, 'salesforce token request refused');
       return fail('vendor.error', { vendor: caller.domain });
     }
@@ -64,23 +59,15 @@ export const createSalesforceSessions = (deps: { caller: VendorCaller; config: S
       logger?.error({ vendor: caller.vendor, expectedOrigin }, 'salesforce instance_url is not the configured base URL; token refused');
       return fail('vendor.error', { vendor: caller.domain });
     }
-    current = { token: parsed.value.access_token, expiresAt: clock.now() + config.sessionTtlMs };
-    return ok(current.token);
+    return ok({ token: parsed.value.access_token, lifetimeMs: config.sessionTtlMs });
   };
 
+  const sessions = createVendorTokenCache({ clock, fetchToken: requestToken });
   return {
     /** A valid access token: the cached one, or one fresh token request shared by all waiting callers. */
-    token(ctx: CallContext): Promise<Result<string>> {
-      if (current && current.expiresAt > clock.now()) return Promise.resolve(ok(current.token));
-      inFlight ??= requestToken(ctx).finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
+    token: sessions.get,
     /** Forgets `token` if it is still the current session. */
-    invalidate(token: string): void {
-      if (current?.token === token) current = undefined;
-    },
+    invalidate: sessions.invalidate,
   };
 };
 

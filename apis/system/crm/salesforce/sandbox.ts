@@ -1,9 +1,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { systemClock, type Clock } from '../../../../shared/clock.js';
+import { createFaultInjection } from '../../../../shared/sandbox/fault-injection.js';
+import { createRequestLog } from '../../../../shared/sandbox/request-log.js';
 import { SANDBOX_SALESFORCE_CREDENTIALS } from './config.js';
 import { DESCRIBE, buildSandboxOrg, type SObjectRecord } from './sandbox-data.js';
-import { FaultRuleSchema, createFaultRegistry, injectFaults } from './sandbox-faults.js';
+import { SALESFORCE_FAULTS } from './sandbox-faults.js';
 import { SoqlError, parseSoql, projectRecord, resolveField, runSoql } from './sandbox-soql.js';
 
 export interface SalesforceSandboxOptions {
@@ -41,6 +43,25 @@ const RECORD_ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const MAX_RECORDED = 1_000;
 
+/** What is kept of a vendor request: never the secret or the token, only whether one was sent. */
+const describeRequest = async (c: Context): Promise<RecordedRequest> => {
+  const contentType = c.req.header('content-type');
+  let form: RecordedRequest['form'];
+  if (c.req.method === 'POST' && contentType?.startsWith('application/x-www-form-urlencoded')) {
+    const params = new URLSearchParams(await c.req.text());
+    const grantType = params.get('grant_type');
+    form = { keys: [...params.keys()].sort(), ...(grantType ? { grantType } : {}) };
+  }
+  return {
+    method: c.req.method,
+    path: c.req.path,
+    query: c.req.query(),
+    ...(contentType ? { contentType } : {}),
+    ...(form ? { form } : {}),
+    bearer: /^Bearer \S+$/.test(c.req.header('authorization') ?? ''),
+  };
+};
+
 const sfError = (c: Context, status: 300 | 400 | 401 | 404, errorCode: string, message: string) =>
   c.body(JSON.stringify([{ message, errorCode }]), status, { 'content-type': JSON_TYPE });
 const notFound = (c: Context) => sfError(c, 404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -53,8 +74,8 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256'
  * credentials token endpoint, `sobjects/{type}/{id}` (with `?fields=`), `sobjects/Account/External_Id__c/{value}`
  * and `query?q=` with a SOQL subset — Bearer auth, Salesforce's error arrays, `Sforce-Limit-Info`,
  * seeded from the shared seed companies, with fault injection. Control API (sandbox only, no auth):
- * `POST|GET|DELETE /__sandbox/faults`, `GET|DELETE /__sandbox/stats`, `DELETE /__sandbox/sessions`
- * (expires every session, to exercise `INVALID_SESSION_ID`).
+ * `POST|GET|DELETE /__sandbox/faults`, `GET|DELETE /__sandbox/stats` (and `GET /__sandbox/requests`),
+ * `DELETE /__sandbox/sessions` (expires every session, to exercise `INVALID_SESSION_ID`).
  *
  * @example sandboxServer.route('/salesforce', createSalesforceSandbox({ publicBaseUrl: `http://127.0.0.1:${port}/salesforce` }))
  */
@@ -65,59 +86,23 @@ export const createSalesforceSandbox = (options: SalesforceSandboxOptions = {}):
   const sessionTtlMs = options.sessionTtlMs ?? 2 * 60 * 60_000;
   const apiRequestLimit = options.apiRequestLimit ?? 15_000;
   const org = buildSandboxOrg(options.extraAccounts);
-  const faults = createFaultRegistry();
+  const faults = createFaultInjection(SALESFORCE_FAULTS);
+  const log = createRequestLog({ describe: describeRequest, limit: MAX_RECORDED, requestsInStats: true });
   const sessions = new Map<string, number>();
   let apiUsage = 0;
-  let recorded: RecordedRequest[] = [];
-  let byPath: Record<string, number> = {};
 
   const app = new Hono();
 
   // Control API first: it is not part of the vendor surface, so it is neither recorded nor faulted.
-  app.post('/__sandbox/faults', async (c) => {
-    const parsed = FaultRuleSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: 'invalid fault rule', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 400);
-    faults.add(parsed.data);
-    return c.json({ faults: faults.list() }, 201);
-  });
-  app.get('/__sandbox/faults', (c) => c.json({ faults: faults.list() }));
-  app.delete('/__sandbox/faults', (c) => {
-    faults.clear();
-    return c.body(null, 204);
-  });
-  app.get('/__sandbox/stats', (c) => c.json({ total: recorded.length, byPath, requests: recorded }));
-  app.delete('/__sandbox/stats', (c) => {
-    recorded = [];
-    byPath = {};
-    return c.body(null, 204);
-  });
+  app.route('/__sandbox', faults.routes);
+  app.route('/__sandbox', log.routes);
   app.delete('/__sandbox/sessions', (c) => {
     sessions.clear();
     return c.body(null, 204);
   });
 
-  app.use('/services/*', async function recordRequest(c, next) {
-    const contentType = c.req.header('content-type');
-    let form: RecordedRequest['form'];
-    if (c.req.method === 'POST' && contentType?.startsWith('application/x-www-form-urlencoded')) {
-      const params = new URLSearchParams(await c.req.text());
-      const grantType = params.get('grant_type');
-      form = { keys: [...params.keys()].sort(), ...(grantType ? { grantType } : {}) };
-    }
-    const entry: RecordedRequest = {
-      method: c.req.method,
-      path: c.req.path,
-      query: c.req.query(),
-      ...(contentType ? { contentType } : {}),
-      ...(form ? { form } : {}),
-      bearer: /^Bearer \S+$/.test(c.req.header('authorization') ?? ''),
-    };
-    recorded.push(entry);
-    if (recorded.length > MAX_RECORDED) recorded.shift();
-    byPath[entry.path] = (byPath[entry.path] ?? 0) + 1;
-    await next();
-  });
-  app.use('/services/*', injectFaults(faults));
+  app.use('/services/*', log.record);
+  app.use('/services/*', faults.inject);
 
   app.post('/services/oauth2/token', async (c) => {
     if (!c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded')) return oauthError(c, 'invalid_request', 'invalid content type');

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono, type Context } from 'hono';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { systemClock, type Clock } from '../../../../shared/clock.js';
+import { createFaultInjection } from '../../../../shared/sandbox/fault-injection.js';
+import { createRequestLog } from '../../../../shared/sandbox/request-log.js';
 import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
 import {
   NS_CLIENT_ASSERTION_TYPE,
@@ -16,7 +18,7 @@ import {
   type NsTokenResponseWire,
 } from '../../../../openapi/vendors/netsuite/types.js';
 import { SANDBOX_CERTIFICATE_ID, SANDBOX_CLIENT_ID, sandboxKeyPair } from './sandbox-credentials.js';
-import { createFaultStore, FaultRuleInputSchema, headerFault, nsErrorResponse, runFault } from './sandbox-faults.js';
+import { NETSUITE_FAULTS, nsErrorResponse } from './sandbox-faults.js';
 import { customerRecord, openInvoiceRows } from './sandbox-records.js';
 
 /** A certificate uploaded to the sandbox's integration record: assertions with this `kid` verify with this key. */
@@ -66,6 +68,16 @@ const baseUrlOf = (c: Context): string => {
   const at = url.pathname.indexOf('/services/');
   return url.origin + (at > 0 ? url.pathname.slice(0, at) : '');
 };
+/** What is kept of a request: the path relative to the mount point, the headers that matter, the body; the bearer token itself is masked. */
+const describeRequest = async (c: Context): Promise<RecordedRequest> => {
+  const headers: Record<string, string> = {};
+  for (const name of RECORDED_HEADERS) {
+    const value = c.req.header(name);
+    if (value !== undefined) headers[name] = name === 'authorization' ? value.replace(/^(\S+)\s+\S.*$/, '$1 [token]') : value;
+  }
+  const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.text();
+  return { method: c.req.method, path: relativePath(c.req.path), query: c.req.query(), headers, ...(body !== undefined ? { body } : {}) };
+};
 const json = (body: unknown, contentType: string, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType } });
 const oauthError = (status: 400 | 401, error: string) => json({ error }, 'application/json', status);
@@ -74,9 +86,10 @@ const oauthError = (status: 400 | 401, error: string) => json({ error }, 'applic
  * A NetSuite simulator speaking the REST web services wire format: OAuth 2.0 client credentials with a
  * JWT assertion (verified: structure, `kid`, signature, `iss`, `aud`, `exp` ≤ 1 h, scope), the customer
  * record, and SuiteQL open invoices with `limit`/`offset` paging, all seeded from SEED_COMPANIES.
- * Faults by `x-sandbox-fault` header or by `POST /__sandbox/faults`; `GET /__sandbox/stats` counts
- * requests per path (`DELETE` zeroes them, with the recorded requests), so a test can prove that a
- * call never reached the vendor; `POST /__sandbox/reset` clears everything, issued tokens included.
+ * Faults by `x-sandbox-fault` header or by `POST|GET|DELETE /__sandbox/faults`; `GET /__sandbox/stats`
+ * counts requests per path (`DELETE` zeroes them, with the recorded requests of `GET /__sandbox/requests`),
+ * so a test can prove that a call never reached the vendor; `POST /__sandbox/reset` clears everything,
+ * issued tokens included.
  *
  * @example sandboxServer.route('/netsuite', createNetsuiteSandbox()) // then .../netsuite/services/rest/record/v1/customer/8812
  */
@@ -84,25 +97,11 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
   const clock = options.clock ?? systemClock;
   const latencyMs = options.latencyMs ?? 0;
   const certificates = options.certificates ?? [{ clientId: SANDBOX_CLIENT_ID, certificateId: SANDBOX_CERTIFICATE_ID, publicKey: sandboxKeyPair().publicKey }];
-  const faults = createFaultStore();
-  const stats = new Map<string, number>();
-  const recorded: RecordedRequest[] = [];
+  const faults = createFaultInjection(NETSUITE_FAULTS);
+  const log = createRequestLog({ describe: describeRequest, limit: 500 });
   /** Issued access tokens → expiry (epoch ms). */
   const tokens = new Map<string, number>();
   const app = new Hono();
-
-  const count = async (c: Context) => {
-    const path = relativePath(c.req.path);
-    stats.set(path, (stats.get(path) ?? 0) + 1);
-    const headers: Record<string, string> = {};
-    for (const name of RECORDED_HEADERS) {
-      const value = c.req.header(name);
-      if (value !== undefined) headers[name] = name === 'authorization' ? value.replace(/^(\S+)\s+\S.*$/, '$1 [token]') : value;
-    }
-    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await c.req.text();
-    recorded.push({ method: c.req.method, path, query: c.req.query(), headers, ...(body !== undefined ? { body } : {}) });
-    if (recorded.length > 500) recorded.shift();
-  };
 
   const bearerValid = (c: Context): boolean => {
     const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(c.req.header('authorization') ?? '');
@@ -112,15 +111,29 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
   const unauthorized = () =>
     nsErrorResponse(401, 'Unauthorized', 'INVALID_LOGIN', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.');
 
-  // Every NetSuite call: counted and recorded, then the base latency, then any fault.
-  app.use('/services/*', async function netsuiteTraffic(c, next) {
-    await count(c);
-    if (latencyMs > 0) await sleep(latencyMs);
-    const fault = headerFault(c) ?? faults.take(c.req.path);
-    if (fault === 'invalid') return c.json({ error: 'unknown x-sandbox-fault' }, 400);
-    if (!fault) return next();
-    return runFault(c, next, fault);
+  // Control API: not part of the vendor surface, so neither recorded nor faulted — but a hit on the
+  // `redirect` fault's target is recorded: it means a client followed the redirect.
+  app.use('/__sandbox/redirect-target', log.record);
+  app.route('/__sandbox', faults.routes);
+  app.route('/__sandbox', log.routes);
+  app.delete('/__sandbox/tokens', (c) => {
+    tokens.clear();
+    return c.body(null, 204);
   });
+  app.post('/__sandbox/reset', (c) => {
+    faults.rules.clear();
+    log.clear();
+    tokens.clear();
+    return c.body(null, 204);
+  });
+
+  // Every NetSuite call: recorded, then the base latency, then any fault.
+  app.use('/services/*', log.record);
+  app.use('/services/*', async function baseLatency(_c, next) {
+    if (latencyMs > 0) await sleep(latencyMs);
+    await next();
+  });
+  app.use('/services/*', faults.inject);
 
   app.post(NS_TOKEN_PATH, async (c) => {
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return oauthError(400, 'invalid_request');
@@ -212,52 +225,6 @@ export const createNetsuiteSandbox = (options: NetsuiteSandboxOptions = {}) => {
   });
 
   app.all('/services/*', () => nsErrorResponse(404, 'Not Found', 'INVALID_URL', 'The requested resource does not exist in the sandbox.'));
-
-  // Where the `redirect` fault points (on another host name): a hit means a client followed it.
-  app.all('/__sandbox/redirect-target', async (c) => {
-    await count(c);
-    return c.json({ followed: true });
-  });
-
-  // Control API.
-  app.post('/__sandbox/faults', async (c) => {
-    let input: unknown;
-    try {
-      input = await c.req.json();
-    } catch {
-      return c.json({ error: 'body must be JSON' }, 400);
-    }
-    const parsed = FaultRuleInputSchema.safeParse(input);
-    if (!parsed.success) return c.json({ error: 'invalid fault rule', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 400);
-    try {
-      faults.add(parsed.data);
-    } catch {
-      return c.json({ error: 'pathPattern is not a regular expression' }, 400);
-    }
-    return c.json({ rules: faults.size }, 201);
-  });
-  app.delete('/__sandbox/faults', (c) => {
-    faults.clear();
-    return c.body(null, 204);
-  });
-  app.get('/__sandbox/stats', (c) => c.json({ total: [...stats.values()].reduce((a, b) => a + b, 0), byPath: Object.fromEntries(stats) }));
-  app.delete('/__sandbox/stats', (c) => {
-    stats.clear();
-    recorded.length = 0;
-    return c.body(null, 204);
-  });
-  app.get('/__sandbox/requests', (c) => c.json({ requests: recorded }));
-  app.delete('/__sandbox/tokens', (c) => {
-    tokens.clear();
-    return c.body(null, 204);
-  });
-  app.post('/__sandbox/reset', (c) => {
-    faults.clear();
-    stats.clear();
-    recorded.length = 0;
-    tokens.clear();
-    return c.body(null, 204);
-  });
 
   return app;
 };

@@ -2,8 +2,10 @@ import { SignJWT } from 'jose';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
+import { oauthErrorCode } from '../../../../shared/resilience/oauth-error-code.js';
 import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
 import type { VendorCaller } from '../../../../shared/resilience/vendor-caller.js';
+import { createVendorTokenCache, type VendorToken } from '../../../../shared/resilience/vendor-token-cache.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import {
   NS_CLIENT_ASSERTION_TYPE,
@@ -21,17 +23,15 @@ const REFRESH_MARGIN_MS = 60_000;
 
 /**
  * NetSuite OAuth 2.0 client credentials: a JWT assertion signed with the certificate's private key is
- * exchanged for a bearer token, which is cached until shortly before it expires. Concurrent callers
- * share one token request (single flight; they share its outcome, which the first caller's deadline
- * bounds). `invalidate(token)` drops the token a 401 was answered to, once, however many calls saw it.
+ * exchanged for a bearer token, which the shared vendor token cache keeps until shortly before it
+ * expires (single flight; `invalidate(token)` drops the token a 401 was answered to, once, however
+ * many calls saw it).
  */
 export const createNetsuiteTokenProvider = (config: NetsuiteConfig, deps: { caller: VendorCaller; clock: Clock; logger?: Logger }) => {
   const { caller, clock, logger } = deps;
   const alg = jwtAlgFor(config.privateKey);
   const audience = config.baseUrl + NS_TOKEN_PATH;
   const meta = { domain: 'erp', vendor: 'netsuite', ...(logger ? { logger } : {}) };
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inFlight: Promise<Result<string>> | undefined;
 
   const assertion = () => {
     const iat = Math.floor(clock.now() / 1000);
@@ -44,7 +44,7 @@ export const createNetsuiteTokenProvider = (config: NetsuiteConfig, deps: { call
       .sign(config.privateKey);
   };
 
-  const requestToken = async (ctx: CallContext): Promise<Result<string>> => {
+  const requestToken = async (ctx: CallContext): Promise<Result<VendorToken>> => {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_assertion_type: NS_CLIENT_ASSERTION_TYPE,
@@ -59,36 +59,16 @@ export const createNetsuiteTokenProvider = (config: NetsuiteConfig, deps: { call
     const response = sent.value;
     if (response.status !== 200) {
       // A rejected assertion is a configuration problem: log the OAuth error code, never the body.
-      let code: string | undefined;
-      try {
-        const parsed = NsOAuthErrorSchema.safeParse(JSON.parse(response.body));
-        if (parsed.success && /^[a-z_]{1,64}$/.test(parsed.data.error)) code = parsed.data.error;
-      } catch {
-        /* not JSON: nothing to log but the status */
-      }
-      logger?.error({ vendor: 'netsuite', status: response.status, oauthError: code, traceId: ctx.trace.traceId }, 'netsuite token request rejected');
+      const oauthError = oauthErrorCode(response.body, NsOAuthErrorSchema);
+      logger?.error({ vendor: 'netsuite', status: response.status, oauthError, traceId: ctx.trace.traceId }, 'netsuite token request rejected');
       return fail('vendor.error', { vendor: 'erp' });
     }
     const parsed = parseVendorJson(response, NsTokenResponseSchema, meta);
     if (!parsed.ok) return parsed;
-    const lifetimeMs = parsed.value.expires_in * 1000;
-    cached = { token: parsed.value.access_token, refreshAt: clock.now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) };
-    return ok(parsed.value.access_token);
+    return ok({ token: parsed.value.access_token, lifetimeMs: parsed.value.expires_in * 1000 });
   };
 
-  return {
-    get(ctx: CallContext): Promise<Result<string>> {
-      if (cached && clock.now() < cached.refreshAt) return Promise.resolve(ok(cached.token));
-      inFlight ??= requestToken(ctx).finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
-    /** Forget `token` (the vendor refused it); a newer token already cached is kept. */
-    invalidate(token: string): void {
-      if (cached?.token === token) cached = undefined;
-    },
-  };
+  return createVendorTokenCache({ clock, fetchToken: requestToken, refreshMarginMs: REFRESH_MARGIN_MS });
 };
 
 export type NetsuiteTokenProvider = ReturnType<typeof createNetsuiteTokenProvider>;
