@@ -89,6 +89,7 @@ export const rateLimit = (options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     clientPlans.set(clientId, plan);
   }
 
+  const bucketKeys = new Map<string, string>();
   let lastAlertAt = Number.NEGATIVE_INFINITY;
   let suppressedAlerts = 0;
   const alert = (error: unknown) => {
@@ -109,7 +110,12 @@ export const rateLimit = (options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const principal = c.get('principal');
     if (!principal) return next();
     const { name, plan, policy } = clientPlans.get(principal.clientId) ?? defaultPlan;
-    const key = bucketKey(name, principal.clientId);
+    let key = bucketKeys.get(principal.clientId);
+    if (key === undefined) {
+      // Client ids are few (one per integration): hash each once.
+      key = bucketKey(name, principal.clientId);
+      if (bucketKeys.size < 10_000) bucketKeys.set(principal.clientId, key);
+    }
 
     let decision: Decision;
     try {

@@ -11,6 +11,17 @@ export interface MatchedOperation {
 /** `/a/:id` → `/a/{id}` (the inverse of what zod-openapi does when it registers a route). */
 export const toOpenApiPath = (honoPath: string): string => honoPath.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, '{$1}');
 
+// Route paths are a small fixed set: convert each once, not on every request of every policy.
+const openApiPaths = new Map<string, string>();
+const openApiPathOf = (honoPath: string): string => {
+  let path = openApiPaths.get(honoPath);
+  if (path === undefined) {
+    path = toOpenApiPath(honoPath);
+    openApiPaths.set(honoPath, path);
+  }
+  return path;
+};
+
 /**
  * The operation (not middleware) this request was routed to, known before the handler runs, because
  * Hono matches every handler up front. Policies use it to look up what the route declared in its
@@ -20,7 +31,7 @@ export const matchedOperation = (c: Context): MatchedOperation | undefined => {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const route = routes[i]!;
-    if (route.method !== 'ALL') return { method: route.method, path: toOpenApiPath(route.path) };
+    if (route.method !== 'ALL') return { method: route.method, path: openApiPathOf(route.path) };
   }
   return undefined;
 };

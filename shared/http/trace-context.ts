@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { TraceContext } from './app-env.js';
 
 // W3C Trace Context §3.2: version 00, lower-case hex, neither id all zeros.
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ALL_ZERO = /^0+$/;
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-export const newSpanId = (): string => hex(8);
+// randomUUID draws from a pre-filled entropy pool: far cheaper per request than randomBytes().
+// Its fixed version/variant nibbles leave 122 random bits, plenty for a trace id (W3C asks for uniqueness).
+const hex32 = (): string => randomUUID().replaceAll('-', '');
+export const newSpanId = (): string => hex32().slice(16);
 
 /**
  * Continues the caller's trace when its `traceparent` is valid, otherwise starts a new one
@@ -17,7 +19,7 @@ export const traceFrom = (header: string | undefined): TraceContext => {
   if (m && !ALL_ZERO.test(m[1]!) && !ALL_ZERO.test(m[2]!)) {
     return { traceId: m[1]!, spanId: newSpanId(), flags: m[3]! };
   }
-  return { traceId: hex(16), spanId: newSpanId(), flags: '01' };
+  return { traceId: hex32(), spanId: newSpanId(), flags: '01' };
 };
 
 export const formatTraceparent = (trace: { traceId: string; flags: string }, spanId: string): string =>
