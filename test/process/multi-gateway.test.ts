@@ -77,12 +77,10 @@ describe('two gateway processes sharing one Redis', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(LIMIT);
-    // Both processes admitted some and refused some: the count is shared, not per process.
-    for (const parity of [0, 1]) {
-      const mine = results.filter((_, i) => i % 2 === parity).map((r) => r.status);
-      expect(mine).toContain(200);
-      expect(mine).toContain(429);
-    }
+    // Each process got LIMIT requests: with per-process counters both would have admitted all of
+    // them (2 × LIMIT). Exactly LIMIT in total means the count is shared. Which process admits how
+    // many depends on scheduling, so that is not asserted.
+    for (const parity of [0, 1]) expect(results.filter((_, i) => i % 2 === parity)).toHaveLength(LIMIT);
     const rejected = results.find((r) => r.status === 429)!;
     expect(rejected.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(rejected.headers.get('retry-after'))).toBeGreaterThan(0);
