@@ -47,7 +47,18 @@ export const errorCatalogue = {
   'vendor.circuit_open': spec(503, 'upstream-unavailable', 'Upstream unavailable', 'A system of record is failing; the gateway is not calling it for a short while.'),
   // Domains
   'erp.customer_not_found': spec(404, 'not-found', 'Not found', 'No customer matches this id.'),
+  'erp.order_not_found': spec(404, 'not-found', 'Not found', 'No sales order matches this id.'),
+  'erp.item_not_found': spec(422, 'validation', 'Validation failed', 'An order line names an item the ERP does not know.'),
+  'erp.duplicate_customer': spec(409, 'conflict', 'Conflict', 'More than one ERP customer matches; resolve the duplicate in the ERP.'),
   'crm.account_not_found': spec(404, 'not-found', 'Not found', 'No account matches this id.'),
+  'crm.contact_not_found': spec(404, 'not-found', 'Not found', 'No contact matches this id.'),
+  'crm.opportunity_not_found': spec(404, 'not-found', 'Not found', 'No opportunity matches this id.'),
+  'billing.customer_not_found': spec(404, 'not-found', 'Not found', 'No billing customer matches this id.'),
+  'billing.subscription_not_found': spec(404, 'not-found', 'Not found', 'No subscription matches this id.'),
+  'billing.plan_not_found': spec(422, 'validation', 'Validation failed', 'The plan does not exist in the billing platform.'),
+  'billing.invalid_state': spec(409, 'conflict', 'Conflict', 'The subscription is not in a state that allows this change.'),
+  'support.organization_not_found': spec(404, 'not-found', 'Not found', 'No support organisation matches this id.'),
+  'support.case_not_found': spec(404, 'not-found', 'Not found', 'No case matches this id.'),
   'xref.not_linked': spec(404, 'not-found', 'Not found', 'The account is not linked to a record in the requested system.'),
   // Last resort
   internal: spec(500, 'internal', 'Internal error', 'The gateway failed to process the request; quote the traceId when reporting it.'),

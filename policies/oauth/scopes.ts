@@ -4,7 +4,13 @@
  */
 export const SCOPES = {
   'erp:read': 'Read ERP system APIs',
+  'erp:write': 'Create ERP customers and sales orders',
   'crm:read': 'Read CRM system APIs',
+  'crm:write': 'Update CRM opportunities and write back references',
+  'billing:read': 'Read billing customers, subscriptions and invoices',
+  'billing:write': 'Create billing customers and subscriptions, cancel subscriptions',
+  'support:read': 'Read support organisations and cases',
+  'support:write': 'Create support organisations and cases, set entitlements',
   'credit:check': 'Run process credit checks',
   'accounts:read': 'Read experience account views',
   'pii:read': 'Reveal PII fields unmasked',

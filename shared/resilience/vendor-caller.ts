@@ -6,6 +6,7 @@ import { formatTraceparent, newSpanId } from '../http/trace-context.js';
 import { err, ok, type DomainError, type Result } from '../result.js';
 import { TransportError, type HttpClient, type HttpMethod, type HttpResponse } from '../vendor-http/http-client.js';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import type { OutboundBudget } from './outbound-budget.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface VendorCallerOptions {
@@ -25,6 +26,8 @@ export interface VendorCallerOptions {
   readonly breaker?: CircuitBreakerOptions;
   /** Time kept back from the deadline to write the response after the last attempt. */
   readonly responseReserveMs?: number;
+  /** The vendor's published limits, shared across gateway processes; unlimited when absent. */
+  readonly budget?: OutboundBudget;
 }
 
 export interface VendorCall {
@@ -63,8 +66,16 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
   });
 
   const attempt = async (call: VendorCall, ctx: CallContext, budgetMs: number): Promise<Attempt> => {
+    // Our own share of the vendor's limits first: refusing here says nothing about the vendor's health.
+    let slot: { release(): void } | undefined;
+    if (options.budget) {
+      const granted = await options.budget.acquire(vendor, ctx);
+      if (!granted.ok) return { kind: 'fault', retryNow: false, error: { ...granted.error, vendor: domain } };
+      slot = granted.value;
+    }
     const decision = breaker.acquire();
     if (!decision.allowed) {
+      slot?.release();
       // Refused locally (open breaker, or the vendor asked us to pause): answer at once, no backoff.
       const code = decision.retryAfterMs > 0 && breaker.state === 'closed' ? 'vendor.rate_limited' : 'vendor.circuit_open';
       return fault(code, false, true, Math.ceil(decision.retryAfterMs / 1000));
@@ -106,6 +117,7 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
       return fault(cause.kind === 'timeout' ? 'vendor.timeout' : 'vendor.error', true);
     } finally {
       clearTimeout(timer);
+      slot?.release();
     }
   };
 

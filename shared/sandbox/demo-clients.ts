@@ -30,5 +30,9 @@ export const DEMO_CLIENTS: readonly DemoClient[] = [
   client('crm-integration', ['erp:read', 'crm:read', 'credit:check', 'accounts:read'], 'The CRM calling system and process APIs (credit checks before order submission)'),
   client('cs-frontend', ['accounts:read', 'pii:read'], 'The customer-success front end: experience views, PII revealed'),
   client('partner', ['accounts:read'], 'A partner: experience views only, PII masked'),
-  client('operator', ['erp:read', 'crm:read', 'credit:check', 'accounts:read', 'pii:read', 'ops:admin'], 'An operator: everything, including operator routes'),
+  client(
+    'operator',
+    ['erp:read', 'erp:write', 'crm:read', 'crm:write', 'billing:read', 'billing:write', 'support:read', 'support:write', 'credit:check', 'accounts:read', 'pii:read', 'ops:admin'],
+    'An operator: everything, including operator routes',
+  ),
 ];

@@ -20,6 +20,50 @@ export interface SeedCompany {
   readonly primaryContact: { readonly firstName: string; readonly lastName: string; readonly title: string; readonly email: string; readonly phone: string };
   readonly salesforceAccountId: string;
   readonly netsuiteCustomerId: string;
+  /** The same company's id in every other vendor's sandbox (each in that vendor's own id format). */
+  readonly vendorIds: {
+    /** SAP Business Partner (and Customer) number: up to 10 digits. */
+    readonly sapBusinessPartner: string;
+    /** Business Central customer `id` (GUID) and `number`. */
+    readonly businessCentralId: string;
+    readonly businessCentralNumber: string;
+    readonly hubspotCompanyId: string;
+    readonly stripeCustomerId: string;
+    readonly chargebeeCustomerId: string;
+    readonly zendeskOrganizationId: string;
+    /** ServiceNow `core_company` sys_id (32 hex). */
+    readonly servicenowCompanySysId: string;
+  };
+  /** The open (or last) CRM opportunity of the account. */
+  readonly opportunity: {
+    readonly name: string;
+    readonly stage: 'prospecting' | 'qualification' | 'proposal' | 'negotiation' | 'closed_won' | 'closed_lost';
+    readonly amountMinor: number;
+    /** Expected close, in days from today (negative: in the past). */
+    readonly closeInDays: number;
+    /** Per-vendor opportunity / deal ids. */
+    readonly salesforceId: string;
+    readonly hubspotDealId: string;
+  };
+  /** The billing subscription (Stripe price / Chargebee item price `planId`). */
+  readonly subscription: {
+    readonly planId: string;
+    readonly quantity: number;
+    /** Price per unit per month, minor units, in the company's currency. */
+    readonly unitPriceMinor: number;
+    readonly termMonths: 12 | 24 | 36;
+    /** The current term started this many days ago; it renews at its end. */
+    readonly termStartedDaysAgo: number;
+    readonly status: 'active' | 'past_due' | 'cancelled' | 'trialing';
+    readonly stripeSubscriptionId: string;
+    readonly chargebeeSubscriptionId: string;
+  };
+  /** Support entitlement and cases. */
+  readonly support: {
+    readonly tier: 'standard' | 'premium' | 'enterprise';
+    /** [subject, severity, status, opened days ago, SLA breached] */
+    readonly cases: ReadonlyArray<readonly [string, 'sev1' | 'sev2' | 'sev3' | 'sev4', 'new' | 'open' | 'pending' | 'solved' | 'closed', number, boolean]>;
+  };
   readonly credit: {
     readonly limitMinor: number;
     readonly unbilledMinor: number;
@@ -43,6 +87,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'accounts@globex.example', phone: '+49 30 901820',
     primaryContact: { firstName: 'Hanna', lastName: 'Becker', title: 'Head of Procurement', email: 'hanna.becker@globex.example', phone: '+49 30 9018 2211' },
     salesforceAccountId: '001Dn00000GlbxAIAR', netsuiteCustomerId: '8812',
+    vendorIds: { sapBusinessPartner: '1000812', businessCentralId: '5d115c9c-44e3-ea11-bb43-000d3a2f8812', businessCentralNumber: 'C08812', hubspotCompanyId: '5783271001', stripeCustomerId: 'cus_QGlobex0000001', chargebeeCustomerId: 'AzZGlobex01', zendeskOrganizationId: '360000008812', servicenowCompanySysId: 'a1b2c3d4e5f60718293a4b5c6d7e8812' },
+    opportunity: { name: 'Globex — 2027 expansion', stage: 'negotiation', amountMinor: 60_000_00, closeInDays: 20, salesforceId: '006Dn00000GlbxOAAR', hubspotDealId: '9100000001' },
+    subscription: { planId: 'strata-enterprise-monthly', quantity: 120, unitPriceMinor: 45_00, termMonths: 12, termStartedDaysAgo: 300, status: 'active', stripeSubscriptionId: 'sub_QGlobex0000001', chargebeeSubscriptionId: 'AzZGlobexSub01' },
+    support: { tier: 'enterprise', cases: [['SSO login loop after IdP certificate rotation', 'sev2', 'open', 3, false], ['Invoice PDF shows wrong VAT id', 'sev4', 'solved', 40, false]] },
     credit: { limitMinor: 50_000_00, unbilledMinor: 4_000_00, holdOverride: 'AUTO' },
     openInvoices: [
       ['INV-10422', 21, 9, 7_500_00, 7_500_00],
@@ -57,6 +105,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'ap@initech.example', phone: '+44 20 7946 0018',
     primaryContact: { firstName: 'Peter', lastName: 'Gibbons', title: 'Finance Director', email: 'peter.gibbons@initech.example', phone: '+44 20 7946 0991' },
     salesforceAccountId: '001Dn00000InitAIAR', netsuiteCustomerId: '8813',
+    vendorIds: { sapBusinessPartner: '1000813', businessCentralId: '5d115c9c-44e3-ea11-bb43-000d3a2f8813', businessCentralNumber: 'C08813', hubspotCompanyId: '5783271002', stripeCustomerId: 'cus_QInitech000001', chargebeeCustomerId: 'AzZInitech01', zendeskOrganizationId: '360000008813', servicenowCompanySysId: 'a1b2c3d4e5f60718293a4b5c6d7e8813' },
+    opportunity: { name: 'Initech — renewal 2027', stage: 'proposal', amountMinor: 18_000_00, closeInDays: 45, salesforceId: '006Dn00000InitOAAR', hubspotDealId: '9100000002' },
+    subscription: { planId: 'strata-pro-monthly', quantity: 40, unitPriceMinor: 30_00, termMonths: 12, termStartedDaysAgo: 340, status: 'past_due', stripeSubscriptionId: 'sub_QInitech000001', chargebeeSubscriptionId: 'AzZInitechSub01' },
+    support: { tier: 'standard', cases: [['API returns 500 on bulk export', 'sev1', 'open', 9, true], ['Cannot add users', 'sev3', 'pending', 5, true], ['Question about data retention', 'sev4', 'new', 1, false]] },
     credit: { limitMinor: 20_000_00, unbilledMinor: 0, holdOverride: 'AUTO' },
     openInvoices: [
       ['INV-10301', 72, -42, 6_100_00, 6_100_00],
@@ -71,6 +123,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'comptabilite@umbrella.example', phone: '+33 4 72 00 11 22',
     primaryContact: { firstName: 'Claire', lastName: 'Moreau', title: 'Directrice financière', email: 'claire.moreau@umbrella.example', phone: '+33 4 72 00 11 90' },
     salesforceAccountId: '001Dn00000UmbrAIAR', netsuiteCustomerId: '8814',
+    vendorIds: { sapBusinessPartner: '1000814', businessCentralId: '5d115c9c-44e3-ea11-bb43-000d3a2f8814', businessCentralNumber: 'C08814', hubspotCompanyId: '5783271003', stripeCustomerId: 'cus_QUmbrella00001', chargebeeCustomerId: 'AzZUmbrella01', zendeskOrganizationId: '360000008814', servicenowCompanySysId: 'a1b2c3d4e5f60718293a4b5c6d7e8814' },
+    opportunity: { name: 'Umbrella — lab rollout', stage: 'qualification', amountMinor: 120_000_00, closeInDays: 75, salesforceId: '006Dn00000UmbrOAAR', hubspotDealId: '9100000003' },
+    subscription: { planId: 'strata-enterprise-annual', quantity: 300, unitPriceMinor: 40_00, termMonths: 36, termStartedDaysAgo: 200, status: 'active', stripeSubscriptionId: 'sub_QUmbrella00001', chargebeeSubscriptionId: 'AzZUmbrellaSub01' },
+    support: { tier: 'premium', cases: [['Audit log export missing fields', 'sev3', 'open', 12, false]] },
     credit: { limitMinor: 100_000_00, unbilledMinor: 0, holdOverride: 'ON' },
     openInvoices: [['INV-10460', 20, 10, 40_000_00, 40_000_00]],
   },
@@ -82,6 +138,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'payables@stark.example', phone: '+1 212 555 0142',
     primaryContact: { firstName: 'Virginia', lastName: 'Potts', title: 'CEO', email: 'v.potts@stark.example', phone: '+1 212 555 0100' },
     salesforceAccountId: '001Dn00000StrkAIAR', netsuiteCustomerId: '8815',
+    vendorIds: { sapBusinessPartner: '1000815', businessCentralId: '5d115c9c-44e3-ea11-bb43-000d3a2f8815', businessCentralNumber: 'C08815', hubspotCompanyId: '5783271004', stripeCustomerId: 'cus_QStark0000001', chargebeeCustomerId: 'AzZStark01', zendeskOrganizationId: '360000008815', servicenowCompanySysId: 'a1b2c3d4e5f60718293a4b5c6d7e8815' },
+    opportunity: { name: 'Stark — platform deal', stage: 'closed_won', amountMinor: 250_000_00, closeInDays: -10, salesforceId: '006Dn00000StrkOAAR', hubspotDealId: '9100000004' },
+    subscription: { planId: 'strata-enterprise-annual', quantity: 1000, unitPriceMinor: 35_00, termMonths: 24, termStartedDaysAgo: 10, status: 'active', stripeSubscriptionId: 'sub_QStark0000001', chargebeeSubscriptionId: 'AzZStarkSub01' },
+    support: { tier: 'enterprise', cases: [] },
     credit: { limitMinor: 250_000_00, unbilledMinor: 0, holdOverride: 'AUTO' },
     openInvoices: [],
   },
@@ -93,6 +153,10 @@ export const SEED_COMPANIES: readonly SeedCompany[] = [
     email: 'finance@wayne.example', phone: '+31 20 555 0199',
     primaryContact: { firstName: 'Lucius', lastName: 'Fox', title: 'COO', email: 'lucius.fox@wayne.example', phone: '+31 20 555 0120' },
     salesforceAccountId: '001Dn00000WaynAIAR', netsuiteCustomerId: '8816',
+    vendorIds: { sapBusinessPartner: '1000816', businessCentralId: '5d115c9c-44e3-ea11-bb43-000d3a2f8816', businessCentralNumber: 'C08816', hubspotCompanyId: '5783271005', stripeCustomerId: 'cus_QWayne0000001', chargebeeCustomerId: 'AzZWayne01', zendeskOrganizationId: '360000008816', servicenowCompanySysId: 'a1b2c3d4e5f60718293a4b5c6d7e8816' },
+    opportunity: { name: 'Wayne — security add-on', stage: 'prospecting', amountMinor: 30_000_00, closeInDays: 90, salesforceId: '006Dn00000WaynOAAR', hubspotDealId: '9100000005' },
+    subscription: { planId: 'strata-pro-monthly', quantity: 150, unitPriceMinor: 30_00, termMonths: 12, termStartedDaysAgo: 350, status: 'active', stripeSubscriptionId: 'sub_QWayne0000001', chargebeeSubscriptionId: 'AzZWayneSub01' },
+    support: { tier: 'premium', cases: [['Webhook deliveries delayed', 'sev2', 'open', 2, false], ['Escalation: data sync stalled', 'sev1', 'open', 1, false]] },
     credit: { limitMinor: 75_000_00, unbilledMinor: 2_500_00, holdOverride: 'OFF' },
     openInvoices: [
       ['INV-10470', 27, 3, 35_500_00, 35_500_00],

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MoneySchema, type Money } from '../../../shared/canonical/money.js';
 import { ContactSchema, CrmAccountIdSchema } from '../../system/crm/contract.js';
-import type { CreditProfile, Invoice } from '../../system/erp/contract.js';
+import { InvoiceSchema, type CreditProfile, type Invoice } from '../../system/erp/contract.js';
 import type { AccountSnapshot } from '../../process/account-snapshot/workflow.js';
 
 /** How many invoices the card lists; the totals cover all open invoices. */
@@ -41,7 +41,7 @@ export const AccountSummarySchema = z
         overdueCount: z.number().int(),
         overdueAmount: MoneySchema,
         oldest: z.array(
-          z.strictObject({ number: z.string(), dueOn: z.iso.date(), amountDue: MoneySchema, status: z.enum(['open', 'overdue']), daysOverdue: z.number().int() }),
+          z.strictObject({ number: z.string(), dueOn: z.iso.date(), amountDue: MoneySchema, status: InvoiceSchema.shape.status, daysOverdue: z.number().int() }),
         ),
       })
       .optional(),

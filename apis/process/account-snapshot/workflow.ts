@@ -74,7 +74,7 @@ export const createAccountSnapshot = (deps: AccountSnapshotDeps) => ({
       snapshot.erpCustomerId = erpRef.id;
       const [credit, invoices] = await Promise.all([
         deps.erp.getCreditProfile(erpRef.id, ctx),
-        deps.erp.listOpenInvoices(erpRef.id, { limit: deps.invoiceLimit ?? 100 }, ctx),
+        deps.erp.listInvoices(erpRef.id, { status: 'open', limit: deps.invoiceLimit ?? 100 }, ctx),
       ]);
       if (credit.ok) snapshot.credit = credit.value;
       if (invoices.ok) snapshot.openInvoices = invoices.value;
