@@ -46,6 +46,8 @@ export const createUndiciHttpClient = (options: UndiciHttpClientOptions): HttpCl
       }
       const declared = Number(res.headers['content-length'] ?? '0');
       if (declared > maxBytes) {
+        // Destroying the body makes undici emit an abort error on it: swallow it, the answer is `too_large`.
+        res.body.on('error', () => undefined);
         res.body.destroy();
         throw new TransportError('too_large');
       }
@@ -55,6 +57,7 @@ export const createUndiciHttpClient = (options: UndiciHttpClientOptions): HttpCl
         for await (const chunk of res.body) {
           size += (chunk as Buffer).length;
           if (size > maxBytes) {
+            res.body.on('error', () => undefined);
             res.body.destroy();
             throw new TransportError('too_large');
           }

@@ -60,7 +60,8 @@ export const SalesforceOwnerSchema = z.object({
 
 /**
  * `Account` with the fields the adapter selects:
- * `Id,Name,Industry,Website,BillingCountry,Owner.Name,External_Id__c,LastModifiedDate`.
+ * `Id,Name,Industry,Website,BillingCountry,Owner.Name,External_Id__c,LastModifiedDate` (read by id, by
+ * external id, and by the name search).
  * A selected field is always present; an empty one is `null`.
  */
 export const SalesforceAccountSchema = z.object({
@@ -86,6 +87,35 @@ export const SalesforceContactSchema = z.object({
   Phone: z.string().max(40).nullable(),
 });
 
+/** `2026-11-20`: Salesforce's date (CloseDate). */
+export const SalesforceDateSchema = z.iso.date();
+
+/**
+ * `Opportunity` with the fields the adapter selects:
+ * `Id,AccountId,Name,StageName,Amount,CurrencyIsoCode,CloseDate,IsClosed,IsWon,Order_Number__c,LastModifiedDate`.
+ * `CurrencyIsoCode` exists on multi-currency orgs (an org prerequisite, see README); `Order_Number__c`
+ * is the custom text field the ERP order number is written back to. `IsClosed` / `IsWon` are derived
+ * by Salesforce from the stage's picklist metadata.
+ */
+export const SalesforceOpportunitySchema = z.object({
+  attributes: SalesforceAttributesSchema,
+  Id: SalesforceRecordIdSchema,
+  AccountId: SalesforceRecordIdSchema.nullable(),
+  Name: z.string().min(1).max(120),
+  StageName: z.string().min(1).max(255),
+  /** currency(16, 2) */
+  Amount: z.number().finite().nullable(),
+  CurrencyIsoCode: z.string().regex(/^[A-Z]{3}$/),
+  CloseDate: SalesforceDateSchema,
+  IsClosed: z.boolean(),
+  IsWon: z.boolean(),
+  Order_Number__c: z.string().max(255).nullable(),
+  LastModifiedDate: SalesforceDateTimeSchema,
+});
+
+/** A primary-contact row of the search's one contact query: the contact plus the account it belongs to. */
+export const SalesforceAccountContactSchema = SalesforceContactSchema.extend({ AccountId: SalesforceRecordIdSchema });
+
 /** `GET /query?q=…`: one batch of records (at most 2,000), `nextRecordsUrl` when there are more. */
 export const soqlResultSchema = <R extends z.ZodType>(record: R) =>
   z.object({
@@ -97,3 +127,4 @@ export const soqlResultSchema = <R extends z.ZodType>(record: R) =>
 
 export const SalesforceAccountQueryResultSchema = soqlResultSchema(SalesforceAccountSchema);
 export const SalesforceContactQueryResultSchema = soqlResultSchema(SalesforceContactSchema);
+export const SalesforceAccountContactQueryResultSchema = soqlResultSchema(SalesforceAccountContactSchema);

@@ -9,12 +9,15 @@
  */
 import type { z } from 'zod';
 import type {
+  SalesforceAccountContactQueryResultSchema,
+  SalesforceAccountContactSchema,
   SalesforceAccountQueryResultSchema,
   SalesforceAccountSchema,
   SalesforceContactQueryResultSchema,
   SalesforceContactSchema,
   SalesforceErrorsSchema,
   SalesforceOAuthErrorSchema,
+  SalesforceOpportunitySchema,
   SalesforceTokenResponseSchema,
 } from './schemas.js';
 
@@ -39,6 +42,33 @@ export interface SalesforceQueryParams {
   readonly q: string;
 }
 
+/**
+ * `PATCH /services/data/vNN.N/sobjects/{sObject}/{id}` ("SObject Rows Update"), `application/json`:
+ * the collection's body is `{"field API name": "value"}` — the fields to change, nothing else. The
+ * answer is `204 No Content`. These are the bodies the adapter sends.
+ */
+export interface SalesforceOpportunityUpdate {
+  /** A value of the org's restricted Stage picklist. */
+  readonly StageName?: string;
+  /** currency(16, 2), a JSON number in `CurrencyIsoCode`'s currency. */
+  readonly Amount?: number;
+  readonly CurrencyIsoCode?: string;
+  /** `YYYY-MM-DD` */
+  readonly CloseDate?: string;
+}
+
+/** Other systems' ids written back onto the Account (custom text fields, see README). */
+export interface SalesforceAccountReferencesUpdate {
+  readonly ERP_Customer_Id__c?: string;
+  readonly Billing_Customer_Id__c?: string;
+  readonly Support_Organization_Id__c?: string;
+}
+
+/** The ERP order number written back onto the Opportunity (custom text field). */
+export interface SalesforceOpportunityReferencesUpdate {
+  readonly Order_Number__c?: string;
+}
+
 export type SalesforceTokenResponse = z.infer<typeof SalesforceTokenResponseSchema>;
 export type SalesforceOAuthError = z.infer<typeof SalesforceOAuthErrorSchema>;
 export type SalesforceErrors = z.infer<typeof SalesforceErrorsSchema>;
@@ -46,4 +76,7 @@ export type SalesforceAccount = z.infer<typeof SalesforceAccountSchema>;
 export type SalesforceContact = z.infer<typeof SalesforceContactSchema>;
 export type SalesforceAccountQueryResult = z.infer<typeof SalesforceAccountQueryResultSchema>;
 export type SalesforceContactQueryResult = z.infer<typeof SalesforceContactQueryResultSchema>;
+export type SalesforceOpportunity = z.infer<typeof SalesforceOpportunitySchema>;
+export type SalesforceAccountContact = z.infer<typeof SalesforceAccountContactSchema>;
+export type SalesforceAccountContactQueryResult = z.infer<typeof SalesforceAccountContactQueryResultSchema>;
 

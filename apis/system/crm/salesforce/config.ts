@@ -1,5 +1,28 @@
 import { ConfigError } from '../../../../shared/config/gateway-config.js';
 import type { CircuitBreakerOptions } from '../../../../shared/resilience/circuit-breaker.js';
+import type { VendorLimits } from '../../../../shared/resilience/outbound-budget.js';
+
+/**
+ * Salesforce's published API limits, as the outbound budget's share for the gateway (shared through
+ * Redis by every gateway process).
+ *
+ * - Requests: a rolling 24-hour allocation per org — 100,000 plus a per-licence amount (Enterprise
+ *   edition: +1,000 per Salesforce licence) plus purchased add-ons ("API Request Limits and
+ *   Allocations", Salesforce Developer Limits and Allocations Quick Reference; summarised in
+ *   vendor-specs/README.md). The default is the base 100,000 per 86,400 s, the floor of every paid
+ *   edition before licences; an org with more licences has more, so this errs on the safe side. The
+ *   allocation is shared with every other integration of the org: give the gateway its share by
+ *   passing a smaller `requests.limit`.
+ * - Concurrency: 25 concurrent long-running requests (20 s or longer) in production orgs and sandboxes
+ *   (5 in Developer Edition and trial orgs). Our calls are short, but any of them can become long-running
+ *   on a slow org, so 25 in flight is the cap that can never trip the limit.
+ *
+ * Exceeding either yields `REQUEST_LIMIT_EXCEEDED` (403), not 429; the adapter pauses on it.
+ */
+export const SALESFORCE_LIMITS: VendorLimits = {
+  requests: { limit: 100_000, windowSeconds: 86_400 },
+  concurrency: 25,
+};
 
 export interface SalesforceConfig {
   /**

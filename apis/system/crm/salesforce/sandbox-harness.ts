@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { CallContext } from '../../../../shared/http/app-env.js';
 import { createLogger } from '../../../../shared/logging.js';
+import { SANDBOX_SALESFORCE_CREDENTIALS } from './config.js';
 import { createSalesforceSandbox, type RecordedRequest, type SalesforceSandboxOptions } from './sandbox.js';
 import type { FaultRule } from './sandbox-faults.js';
 
@@ -44,6 +45,21 @@ export const startSalesforceSandbox = async (options: SalesforceSandboxOptions =
     stats: async () => (await control('GET', '/stats')) as SandboxStats,
     resetStats: () => control('DELETE', '/stats'),
     expireSessions: () => control('DELETE', '/sessions'),
+    /**
+     * A record with all its fields, read over the vendor API with a session of its own (as another
+     * Salesforce client would), to check what a write left behind. Counts in the stats like any request.
+     */
+    async readRecord(object: string, id: string): Promise<Record<string, unknown>> {
+      const token = await fetch(`${baseUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SANDBOX_SALESFORCE_CREDENTIALS.clientId, client_secret: SANDBOX_SALESFORCE_CREDENTIALS.clientSecret }),
+      });
+      const { access_token } = (await token.json()) as { access_token: string };
+      const res = await fetch(`${baseUrl}/services/data/v62.0/sobjects/${object}/${id}`, { headers: { authorization: `Bearer ${access_token}` } });
+      if (!res.ok) throw new Error(`sandbox read ${object}/${id}: ${res.status}`);
+      return (await res.json()) as Record<string, unknown>;
+    },
     /** Vendor requests whose path contains `fragment`. */
     async count(fragment: string): Promise<number> {
       const s = (await control('GET', '/stats')) as SandboxStats;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildSandboxOrg } from './sandbox-data.js';
+import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
+import { STAGE_PICKLIST, buildSandboxOrg } from './sandbox-data.js';
 import { SoqlError, parseSoql, runSoql } from './sandbox-soql.js';
-import { accountByExternalIdSoql, primaryContactSoql, soqlString } from './soql.js';
+import { accountByExternalIdSoql, accountSearchSoql, primaryContactSoql, primaryContactsSoql, soqlLikePrefix, soqlString } from './soql.js';
+import { SALESFORCE_STAGES } from './stages.js';
 
-const org = buildSandboxOrg();
+const NOW = Date.parse('2026-11-20T08:00:00Z');
+const org = buildSandboxOrg([], NOW);
 const run = (soql: string) => runSoql(org, parseSoql(soql), 'v62.0');
 const errorCodeOf = (soql: string) => {
   try {
@@ -48,8 +51,48 @@ describe('sandbox SOQL subset', () => {
     it('when a string literal holds escaped quotes, it stays one literal: an injection attempt cannot widen the filter', () => {
       const evil = "x' OR Name != '";
       const query = parseSoql(`SELECT Id FROM Account WHERE External_Id__c = ${soqlString(evil)} LIMIT 2`);
-      expect(query.where).toEqual([{ field: 'External_Id__c', value: evil }]);
+      expect(query.where).toEqual([{ field: 'External_Id__c', op: '=', value: evil }]);
       expect(runSoql(org, query, 'v62.0').totalSize).toBe(0);
+    });
+
+    it('when asked to search accounts by name prefix, matches case-insensitively, orders by name and cuts at LIMIT', () => {
+      expect(run(accountSearchSoql('s', 10)).records.map((r) => r.Name)).toEqual(['Stark Industries Inc.']);
+      const all = run("SELECT Id, Name FROM Account WHERE Name LIKE '%' ORDER BY Name ASC LIMIT 3");
+      expect(all.records.map((r) => r.Name)).toEqual(['Globex GmbH', 'Hooli Inc.', 'Initech Ltd']);
+      expect(run(accountSearchSoql('INIT', 5)).records.map((r) => r.Id)).toEqual(['001Dn00000InitAIAR']);
+    });
+
+    it('when the LIKE pattern escapes % and _, they match only themselves', () => {
+      const odd = buildSandboxOrg([
+        { Id: '001Dn00000PctAAIAR', Name: '100% Juice_Co', External_Id__c: null },
+        { Id: '001Dn00000PctBAIAR', Name: '100X JuiceXCo', External_Id__c: null },
+      ]);
+      const names = (soql: string) => runSoql(odd, parseSoql(soql), 'v62.0').records.map((r) => r.Name);
+      expect(names(accountSearchSoql('100% Juice_', 10))).toEqual(['100% Juice_Co']);
+      expect(names(`SELECT Name FROM Account WHERE Name LIKE '100_ Juice_%' ORDER BY Name`)).toEqual(['100% Juice_Co', '100X JuiceXCo']);
+      expect(soqlLikePrefix("O'Brien_50%")).toBe("'O\\'Brien\\_50\\%%'");
+    });
+
+    it("when a prefix tries to break out of the LIKE literal, it stays one pattern", () => {
+      const query = parseSoql(accountSearchSoql("x%' OR Name LIKE '", 10));
+      expect(query.where).toHaveLength(1);
+      expect(runSoql(org, query, 'v62.0').totalSize).toBe(0);
+    });
+
+    it('when asked for the primary contacts of several accounts with IN, answers one per account, oldest first', () => {
+      const ids = ['001Dn00000GlbxAIAR', '001Dn00000WaynAIAR'];
+      const result = run(primaryContactsSoql(ids));
+      expect(result.records.map((r) => [r.AccountId, r.LastName])).toEqual([
+        ['001Dn00000GlbxAIAR', 'Becker'],
+        ['001Dn00000WaynAIAR', 'Fox'],
+      ]);
+    });
+
+    it('when asked for opportunities, answers them with their currency and stage fields', () => {
+      const result = run("SELECT Id, StageName, Amount, CurrencyIsoCode, CloseDate, IsClosed, IsWon FROM Opportunity WHERE AccountId = '001Dn00000StrkAIAR'");
+      expect(result.records).toEqual([
+        expect.objectContaining({ Id: '006Dn00000StrkOAAR', StageName: 'Closed Won', Amount: 250000, CurrencyIsoCode: 'USD', CloseDate: '2026-11-10', IsClosed: true, IsWon: true }),
+      ]);
     });
   });
 
@@ -57,7 +100,11 @@ describe('sandbox SOQL subset', () => {
     it.each([
       ["SELECT Id FROM Account WHERE Name = 'a' OR Name = 'b'", 'MALFORMED_QUERY'],
       ["SELECT Id FROM Account WHERE Name != 'a'", 'MALFORMED_QUERY'],
-      ["SELECT Id FROM Account WHERE Name LIKE 'a%'", 'MALFORMED_QUERY'],
+      ["SELECT Id FROM Account WHERE Name LIKE Name", 'MALFORMED_QUERY'],
+      ["SELECT Id FROM Account WHERE Name = 'a\\%'", 'MALFORMED_QUERY'],
+      ["SELECT Id FROM Account WHERE Id IN ()", 'MALFORMED_QUERY'],
+      ["SELECT Id FROM Account WHERE Id IN ('001Dn00000GlbxAIAR'", 'MALFORMED_QUERY'],
+      ["SELECT Id FROM Account WHERE Id LIKE '001%'", 'INVALID_QUERY_FILTER_OPERATOR'],
       ["SELECT Id FROM Account WHERE (Name = 'a')", 'MALFORMED_QUERY'],
       ['SELECT Id, (SELECT Id FROM Contacts) FROM Account', 'MALFORMED_QUERY'],
       ["SELECT Id FROM Account WHERE Name = 'unterminated", 'MALFORMED_QUERY'],
@@ -69,7 +116,7 @@ describe('sandbox SOQL subset', () => {
       ['SELECT FROM Account', 'MALFORMED_QUERY'],
       ['Id FROM Account', 'MALFORMED_QUERY'],
       ['', 'MALFORMED_QUERY'],
-      ['SELECT Id FROM Opportunity', 'INVALID_TYPE'],
+      ['SELECT Id FROM Lead', 'INVALID_TYPE'],
       ['SELECT Id FROM User', 'INVALID_TYPE'],
       ['SELECT Id, Secret__c FROM Account', 'INVALID_FIELD'],
       ['SELECT Id, Boss.Name FROM Account', 'INVALID_FIELD'],
@@ -91,6 +138,20 @@ describe('sandbox SOQL subset', () => {
         expect(contacts.filter((c) => c.Is_Primary__c === true)).toHaveLength(1);
       }
       expect(new Set(org.records.Contact!.map((c) => org.records.Contact!.filter((d) => d.AccountId === c.AccountId).length))).toEqual(new Set([1, 2, 3]));
+    });
+
+    it("every seed company's opportunity is on its account, with the seed's amount, currency and close date relative to today", () => {
+      for (const company of SEED_COMPANIES) {
+        const o = org.records.Opportunity!.find((r) => r.Id === company.opportunity.salesforceId);
+        expect(o).toMatchObject({ AccountId: company.salesforceAccountId, Name: company.opportunity.name, CurrencyIsoCode: company.currency, Amount: company.opportunity.amountMinor / 100 });
+        expect(Date.parse(String(o!.CloseDate)) - Date.parse('2026-11-20')).toBe(company.opportunity.closeInDays * 86_400_000);
+      }
+    });
+
+    it("the org's Stage picklist is exactly the adapter's stage table, with the same closed and won flags", () => {
+      expect(STAGE_PICKLIST.map((s) => [s.value, s.probability, s.forecast, s.closed, s.won])).toEqual(
+        SALESFORCE_STAGES.map((s) => [s.stageName, s.probability, s.forecastCategory, s.closed, s.won]),
+      );
     });
   });
 });

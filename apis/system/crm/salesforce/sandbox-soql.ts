@@ -4,13 +4,17 @@
  * else refused the way Salesforce refuses it — `MALFORMED_QUERY` for syntax it does not take,
  * `INVALID_TYPE` / `INVALID_FIELD` for unknown objects and fields.
  *
- *   SELECT field[, field…] FROM Account|Contact
- *     [WHERE field = literal [AND field = literal…]]
+ *   SELECT field[, field…] FROM Account|Contact|Opportunity
+ *     [WHERE condition [AND condition…]]
  *     [ORDER BY field [ASC|DESC][, …]]
  *     [LIMIT n]
+ *   condition: field = literal | field LIKE 'pattern' | field IN (literal[, literal…])
  *
  * `field` may be one relationship hop in SELECT (`Owner.Name`); a literal is a quoted string,
- * `true`, `false` or `null`. No OR, NOT, LIKE, IN, parentheses, sub-queries, date literals or OFFSET.
+ * `true`, `false` or `null`. LIKE (text fields only) takes `%` and `_` as wildcards and `\%`, `\_` as
+ * the literal characters — those two escapes are valid in LIKE patterns only, as in SOQL — and
+ * matches case-insensitively. Text ORDER BY is case-insensitive. No OR, NOT, other parentheses,
+ * sub-queries, date or number literals, or OFFSET.
  */
 import { DESCRIBE, type FieldType, type FieldValue, type SandboxOrg, type SObjectRecord } from './sandbox-data.js';
 
@@ -26,20 +30,28 @@ export class SoqlError extends Error {
   }
 }
 
+export type SoqlCondition =
+  | { readonly field: string; readonly op: '='; readonly value: string | boolean | null }
+  | { readonly field: string; readonly op: 'LIKE'; readonly pattern: RegExp }
+  | { readonly field: string; readonly op: 'IN'; readonly values: readonly string[] };
+
 export interface SoqlQuery {
   readonly object: string;
   /** Canonical names, e.g. `Owner.Name`. */
   readonly fields: readonly string[];
-  readonly where: readonly { readonly field: string; readonly value: string | boolean | null }[];
+  readonly where: readonly SoqlCondition[];
   readonly orderBy: readonly { readonly field: string; readonly descending: boolean }[];
   readonly limit?: number;
 }
 
-type Token = { kind: 'word'; text: string } | { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: ',' | '=' };
+/** A string literal: its value, and the same text as a LIKE pattern (regex source); `likeOnly` when it uses `\%` or `\_`. */
+type StringToken = { kind: 'string'; value: string; like: string; likeOnly: boolean };
+type Token = { kind: 'word'; text: string } | StringToken | { kind: 'number'; value: number } | { kind: ',' | '=' | '(' | ')' };
 
 const MAX_QUERY_LENGTH = 20_000;
 const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'ORDER', 'BY', 'LIMIT', 'OFFSET', 'ASC', 'DESC', 'NULLS', 'GROUP', 'HAVING', 'LIKE', 'IN', 'INCLUDES', 'EXCLUDES', 'TRUE', 'FALSE', 'NULL', 'WITH', 'FOR', 'USING', 'TYPEOF']);
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\' };
+const regexLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NAME = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y;
 const ID_VALUE = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
 
@@ -52,29 +64,40 @@ const tokenize = (text: string): Token[] => {
     const ch = text[i]!;
     if (/\s/.test(ch)) {
       i++;
-    } else if (ch === ',' || ch === '=') {
+    } else if (ch === ',' || ch === '=' || ch === '(' || ch === ')') {
       tokens.push({ kind: ch });
       i++;
     } else if (ch === "'") {
       let value = '';
+      let like = '';
+      let likeOnly = false;
       i++;
       for (;;) {
         if (i >= text.length) throw malformed('unterminated string literal');
         const c = text[i]!;
         if (c === "'") break;
         if (c === '\\') {
-          const escaped = ESCAPES[text[i + 1] ?? ''];
-          // \_ and \% are only valid inside LIKE, which this subset does not take.
-          if (escaped === undefined) throw malformed('invalid escape sequence in string literal');
-          value += escaped;
+          const next = text[i + 1] ?? '';
+          if (next === '%' || next === '_') {
+            // \% and \_ are the literal characters, valid inside LIKE patterns only.
+            likeOnly = true;
+            value += next;
+            like += regexLiteral(next);
+          } else {
+            const escaped = ESCAPES[next];
+            if (escaped === undefined) throw malformed('invalid escape sequence in string literal');
+            value += escaped;
+            like += regexLiteral(escaped);
+          }
           i += 2;
         } else {
           value += c;
+          like += c === '%' ? '.*' : c === '_' ? '.' : regexLiteral(c);
           i++;
         }
       }
       i++;
-      tokens.push({ kind: 'string', value });
+      tokens.push({ kind: 'string', value, like, likeOnly });
     } else if (/[0-9]/.test(ch)) {
       const m = /[0-9]+(?![A-Za-z_.])/y;
       m.lastIndex = i;
@@ -149,15 +172,38 @@ export const parseSoql = (text: string): SoqlQuery => {
   const fields = selected.map((f) => resolveField(object, f));
   if (new Set(fields).size !== fields.length) throw malformed('duplicate field selected');
 
-  const where: { field: string; value: string | boolean | null }[] = [];
+  const where: SoqlCondition[] = [];
   if (isKeyword('WHERE')) {
     do {
       pos++; // WHERE or AND
       const fieldName = name();
       if (fieldName.includes('.')) throw malformed('the sandbox filters on direct fields only');
       const field = resolveDirect(object, fieldName);
-      if (tokens[pos++]?.kind !== '=') throw malformed("unexpected token: expecting '='");
-      where.push({ field, value: literal(tokens[pos++], object, field) });
+      const type = DESCRIBE[object]!.fields[field]!;
+      if (peek()?.kind === '=') {
+        pos++;
+        where.push({ field, op: '=', value: literal(tokens[pos++], object, field) });
+      } else if (isKeyword('LIKE')) {
+        pos++;
+        const t = tokens[pos++];
+        if (t?.kind !== 'string') throw malformed('LIKE needs a string pattern');
+        if (type !== 'string') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator on ${type} field: LIKE`);
+        where.push({ field, op: 'LIKE', pattern: new RegExp(`^${t.like}$`, 'is') });
+      } else if (isKeyword('IN')) {
+        pos++;
+        if (tokens[pos++]?.kind !== '(') throw malformed("unexpected token: expecting '('");
+        const values: string[] = [];
+        do {
+          if (values.length > 0) pos++; // the comma
+          const value = literal(tokens[pos++], object, field);
+          if (typeof value !== 'string') throw malformed('IN takes string literals');
+          values.push(value);
+        } while (peek()?.kind === ',');
+        if (tokens[pos++]?.kind !== ')') throw malformed("unexpected token: expecting ')'");
+        where.push({ field, op: 'IN', values });
+      } else {
+        throw malformed("unexpected token: expecting '=', LIKE or IN");
+      }
     } while (isKeyword('AND'));
   }
 
@@ -200,20 +246,29 @@ const literal = (t: Token | undefined, object: string, field: string): string | 
     if ((word === 'TRUE' || word === 'FALSE') && type === 'boolean') return word === 'TRUE';
   }
   if (t?.kind === 'string' && (type === 'string' || type === 'id')) {
+    if (t.likeOnly) throw malformed('invalid escape sequence in string literal: \\% and \\_ are for LIKE only');
     if (type === 'id' && !ID_VALUE.test(t.value)) throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${t.value}`);
     return t.value;
   }
-  if (!t || (t.kind === 'word' && !RESERVED.has(t.text.toUpperCase())) || t.kind === ',' || t.kind === '=') throw malformed('unexpected token: expecting a literal');
+  if (!t || (t.kind === 'word' && !RESERVED.has(t.text.toUpperCase())) || t.kind === ',' || t.kind === '=' || t.kind === '(' || t.kind === ')') {
+    throw malformed('unexpected token: expecting a literal');
+  }
   throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `value of filter criterion for field '${field}' must be of type ${type}`);
 };
 
-const matches = (record: SObjectRecord, field: string, type: FieldType, value: string | boolean | null): boolean => {
-  const actual = record[field] ?? null;
+const equals = (actual: FieldValue, type: FieldType, value: string | boolean | null): boolean => {
   if (value === null) return actual === null;
   if (typeof value === 'boolean' || typeof actual !== 'string') return actual === value;
   // A 15-character id names the same record as its 18-character form; text compares case-insensitively, as in SOQL.
   if (type === 'id') return value.length === 15 ? actual.slice(0, 15) === value : actual === value;
   return actual.toLowerCase() === value.toLowerCase();
+};
+
+const matches = (record: SObjectRecord, condition: SoqlCondition, type: FieldType): boolean => {
+  const actual = record[condition.field] ?? null;
+  if (condition.op === '=') return equals(actual, type, condition.value);
+  if (condition.op === 'IN') return condition.values.some((v) => equals(actual, type, v));
+  return typeof actual === 'string' && condition.pattern.test(actual);
 };
 
 const compare = (a: FieldValue | undefined, b: FieldValue | undefined): number => {
@@ -222,6 +277,10 @@ const compare = (a: FieldValue | undefined, b: FieldValue | undefined): number =
   if (x === y) return 0;
   if (x === null) return -1; // ASC NULLS FIRST, SOQL's default
   if (y === null) return 1;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  // Text sorts case-insensitively, as SOQL's ORDER BY does; the exact text breaks ties.
+  const [lx, ly] = [String(x).toLowerCase(), String(y).toLowerCase()];
+  if (lx !== ly) return lx < ly ? -1 : 1;
   return String(x) < String(y) ? -1 : 1;
 };
 
@@ -250,7 +309,7 @@ export const projectRecord = (org: SandboxOrg, object: string, record: SObjectRe
 /** Runs a parsed query over the org: one batch, `done: true` (the sandbox never paginates). */
 export const runSoql = (org: SandboxOrg, query: SoqlQuery, apiVersion: string) => {
   const types = DESCRIBE[query.object]!.fields;
-  let rows = (org.records[query.object] ?? []).filter((r) => query.where.every((c) => matches(r, c.field, types[c.field]!, c.value)));
+  let rows = (org.records[query.object] ?? []).filter((r) => query.where.every((c) => matches(r, c, types[c.field]!)));
   if (query.orderBy.length > 0) {
     rows = [...rows].sort((a, b) => {
       for (const o of query.orderBy) {

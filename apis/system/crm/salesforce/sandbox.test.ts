@@ -85,6 +85,68 @@ describe('Salesforce sandbox', () => {
     });
   });
 
+  describe('updates (PATCH sobjects/{type}/{id})', () => {
+    const patch = async (path: string, body: unknown, contentType = 'application/json') =>
+      call(`/services/data/v62.0/sobjects${path}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${await session()}`, 'content-type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+
+    it('when the fields are valid, answers 204 with no body and the record shows them, with the stage-derived fields', async () => {
+      clock.advance(5_000);
+      const res = await patch('/Opportunity/006Dn00000WaynOAAR', { StageName: 'Closed Lost', Amount: 31000.456, Order_Number__c: 'SO-1' });
+      expect(res.status).toBe(204);
+      expect(await res.text()).toBe('');
+      expect(await (await data('/sobjects/Opportunity/006Dn00000WaynOAAR')).json()).toMatchObject({
+        StageName: 'Closed Lost',
+        IsClosed: true,
+        IsWon: false,
+        Probability: 0,
+        ForecastCategoryName: 'Omitted',
+        Amount: 31000.46,
+        Order_Number__c: 'SO-1',
+        LastModifiedDate: new Date(clock.now()).toISOString().replace('Z', '+0000'),
+      });
+    });
+
+    it.each([
+      ['an unknown field', { Secret__c: 'x' }, 'INVALID_FIELD', undefined],
+      ['a value outside the restricted Stage picklist', { StageName: 'Won-ish' }, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', ['StageName']],
+      ['an inactive currency', { CurrencyIsoCode: 'CHF' }, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', ['CurrencyIsoCode']],
+      ['a read-only field', { IsWon: true }, 'INVALID_FIELD_FOR_INSERT_UPDATE', ['IsWon']],
+      ['null for a required field', { CloseDate: null }, 'REQUIRED_FIELD_MISSING', ['CloseDate']],
+      ['text longer than the field', { Order_Number__c: 'x'.repeat(65) }, 'STRING_TOO_LONG', ['Order_Number__c']],
+      ['a string for a currency field', { Amount: '100' }, 'JSON_PARSER_ERROR', undefined],
+      ['an impossible date', { CloseDate: '2026-02-30' }, 'JSON_PARSER_ERROR', undefined],
+      ['a JSON array', [], 'JSON_PARSER_ERROR', undefined],
+      ['broken JSON', '{"StageName":', 'JSON_PARSER_ERROR', undefined],
+    ])('when the body has %s, answers 400 %s and changes nothing', async (_, body, errorCode, fields) => {
+      const before = await (await data('/sobjects/Opportunity/006Dn00000GlbxOAAR')).json();
+      const res = await patch('/Opportunity/006Dn00000GlbxOAAR', Array.isArray(body) || typeof body === 'string' ? body : { Name: 'Renamed', ...body });
+      expect(res.status).toBe(400);
+      const [error] = (await res.json()) as [{ errorCode: string; fields?: string[] }];
+      expect(error.errorCode).toBe(errorCode);
+      expect(error.fields).toEqual(fields);
+      expect(await (await data('/sobjects/Opportunity/006Dn00000GlbxOAAR')).json()).toEqual(before);
+    });
+
+    it('when the record or object does not exist, answers 404 NOT_FOUND; a non-JSON body is 415', async () => {
+      expect((await patch('/Opportunity/006Dn00000NopeOAAR', { Name: 'x' })).status).toBe(404);
+      expect((await patch('/Widget/006Dn00000GlbxOAAR', { Name: 'x' })).status).toBe(404);
+      const res = await patch('/Account/001Dn00000GlbxAIAR', 'ERP_Customer_Id__c=1', 'application/x-www-form-urlencoded');
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject([{ errorCode: 'UNSUPPORTED_MEDIA_TYPE' }]);
+    });
+
+    it('keeps updates per sandbox instance: a new sandbox starts from the seed', async () => {
+      expect((await patch('/Account/001Dn00000GlbxAIAR', { ERP_Customer_Id__c: '8812' })).status).toBe(204);
+      expect(await (await data('/sobjects/Account/001Dn00000GlbxAIAR')).json()).toMatchObject({ ERP_Customer_Id__c: '8812' });
+      app = new Hono().route('/salesforce', createSalesforceSandbox({ clock, sessionTtlMs: 60_000 }));
+      expect(await (await data('/sobjects/Account/001Dn00000GlbxAIAR')).json()).toMatchObject({ ERP_Customer_Id__c: null });
+    });
+  });
+
   describe('fault injection', () => {
     it('when the x-sandbox-fault header names a fault, that request gets it', async () => {
       const res = await data('/sobjects/Account/001Dn00000GlbxAIAR', { 'x-sandbox-fault': 'rate-limit', 'x-sandbox-retry-after': '7' });

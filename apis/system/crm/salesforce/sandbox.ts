@@ -7,6 +7,7 @@ import { SANDBOX_SALESFORCE_CREDENTIALS } from './config.js';
 import { DESCRIBE, buildSandboxOrg, type SObjectRecord } from './sandbox-data.js';
 import { SALESFORCE_FAULTS } from './sandbox-faults.js';
 import { SoqlError, parseSoql, projectRecord, resolveField, runSoql } from './sandbox-soql.js';
+import { applyUpdate, findRecord } from './sandbox-update.js';
 
 export interface SalesforceSandboxOptions {
   readonly clock?: Clock;
@@ -33,6 +34,8 @@ export interface RecordedRequest {
   readonly contentType?: string;
   /** Form field names, and `grant_type`'s value, of a form-encoded body. */
   readonly form?: { readonly keys: readonly string[]; readonly grantType?: string };
+  /** Property names of a JSON object body (an update's field API names), sorted; never the values. */
+  readonly json?: { readonly keys: readonly string[] };
   readonly bearer: boolean;
 }
 
@@ -52,18 +55,28 @@ const describeRequest = async (c: Context): Promise<RecordedRequest> => {
     const grantType = params.get('grant_type');
     form = { keys: [...params.keys()].sort(), ...(grantType ? { grantType } : {}) };
   }
+  let json: RecordedRequest['json'];
+  if (c.req.method === 'PATCH' && contentType?.startsWith('application/json')) {
+    try {
+      const body = JSON.parse(await c.req.text()) as unknown;
+      if (body && typeof body === 'object' && !Array.isArray(body)) json = { keys: Object.keys(body).sort() };
+    } catch {
+      // not JSON: the handler answers JSON_PARSER_ERROR
+    }
+  }
   return {
     method: c.req.method,
     path: c.req.path,
     query: c.req.query(),
     ...(contentType ? { contentType } : {}),
     ...(form ? { form } : {}),
+    ...(json ? { json } : {}),
     bearer: /^Bearer \S+$/.test(c.req.header('authorization') ?? ''),
   };
 };
 
-const sfError = (c: Context, status: 300 | 400 | 401 | 404, errorCode: string, message: string) =>
-  c.body(JSON.stringify([{ message, errorCode }]), status, { 'content-type': JSON_TYPE });
+const sfError = (c: Context, status: 300 | 400 | 401 | 404 | 415, errorCode: string, message: string, fields?: readonly string[]) =>
+  c.body(JSON.stringify([{ message, errorCode, ...(fields ? { fields } : {}) }]), status, { 'content-type': JSON_TYPE });
 const notFound = (c: Context) => sfError(c, 404, 'NOT_FOUND', 'The requested resource does not exist');
 const oauthError = (c: Context, error: string, description: string) =>
   c.body(JSON.stringify({ error, error_description: description }), 400, { 'content-type': JSON_TYPE });
@@ -71,9 +84,11 @@ const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256'
 
 /**
  * A Salesforce org simulator speaking the REST wire format the adapter uses: the OAuth 2.0 client
- * credentials token endpoint, `sobjects/{type}/{id}` (with `?fields=`), `sobjects/Account/External_Id__c/{value}`
- * and `query?q=` with a SOQL subset — Bearer auth, Salesforce's error arrays, `Sforce-Limit-Info`,
- * seeded from the shared seed companies, with fault injection. Control API (sandbox only, no auth):
+ * credentials token endpoint, `GET sobjects/{type}/{id}` (with `?fields=`), `PATCH sobjects/{type}/{id}`
+ * (field-checked updates, 204; sandbox-update.ts), `sobjects/Account/External_Id__c/{value}` and
+ * `query?q=` with a SOQL subset — Bearer auth, Salesforce's error arrays, `Sforce-Limit-Info`, seeded
+ * from the shared seed companies (Account, Contact, Opportunity; updates kept in memory per sandbox
+ * instance), with fault injection. Control API (sandbox only, no auth):
  * `POST|GET|DELETE /__sandbox/faults`, `GET|DELETE /__sandbox/stats` (and `GET /__sandbox/requests`),
  * `DELETE /__sandbox/sessions` (expires every session, to exercise `INVALID_SESSION_ID`).
  *
@@ -85,7 +100,7 @@ export const createSalesforceSandbox = (options: SalesforceSandboxOptions = {}):
   const clientSecret = options.clientSecret ?? SANDBOX_SALESFORCE_CREDENTIALS.clientSecret;
   const sessionTtlMs = options.sessionTtlMs ?? 2 * 60 * 60_000;
   const apiRequestLimit = options.apiRequestLimit ?? 15_000;
-  const org = buildSandboxOrg(options.extraAccounts);
+  const org = buildSandboxOrg(options.extraAccounts, clock.now());
   const faults = createFaultInjection(SALESFORCE_FAULTS);
   const log = createRequestLog({ describe: describeRequest, limit: MAX_RECORDED, requestsInStats: true });
   const sessions = new Map<string, number>();
@@ -146,8 +161,7 @@ export const createSalesforceSandbox = (options: SalesforceSandboxOptions = {}):
   app.get('/services/data/:version/sobjects/:sobject/:id', (c) => {
     const { version, sobject, id } = c.req.param();
     const object = objectNamed(sobject);
-    const record =
-      object && RECORD_ID.test(id) ? org.records[object]?.find((r) => (id.length === 15 ? String(r.Id).slice(0, 15) === id : r.Id === id)) : undefined;
+    const record = object && RECORD_ID.test(id) ? org.records[object]?.[findRecord(org, object, id)] : undefined;
     if (!object || !record) return notFound(c);
     const fieldsParam = c.req.query('fields');
     try {
@@ -157,6 +171,17 @@ export const createSalesforceSandbox = (options: SalesforceSandboxOptions = {}):
       if (error instanceof SoqlError) return sfError(c, 400, 'INVALID_FIELD', error.message);
       throw error;
     }
+  });
+
+  app.patch('/services/data/:version/sobjects/:sobject/:id', async (c) => {
+    const { sobject, id } = c.req.param();
+    const object = objectNamed(sobject);
+    if (!object || object === 'User' || !RECORD_ID.test(id)) return notFound(c);
+    const type = c.req.header('content-type') ?? '';
+    if (!type.startsWith('application/json')) return sfError(c, 415, 'UNSUPPORTED_MEDIA_TYPE', `MediaType of '${type.split(';')[0]}' is not supported by this resource`);
+    const outcome = applyUpdate(org, object, id, await c.req.text(), clock.now());
+    if (outcome.status === 204) return c.body(null, 204);
+    return sfError(c, outcome.status, outcome.errorCode, outcome.message, outcome.fields);
   });
 
   app.get('/services/data/:version/sobjects/:sobject/:field/:value', (c) => {
