@@ -97,3 +97,12 @@ describe('createVendorCaller', () => {
     expect(r.ok && r.value.status).toBe(404);
   });
 });
+
+describe('createVendorCaller: a 429 without Retry-After', () => {
+  it('pauses for the vendor’s own window when one is configured', async () => {
+    const v = scripted([res(429)]);
+    const c = createVendorCaller({ vendor: 'hubspot', domain: 'crm', http: v.http, clock: systemClock, defaultRetryAfterSeconds: 10 });
+    const r = await c.call(read, ctx());
+    expect(r.ok ? undefined : r.error).toMatchObject({ code: 'vendor.rate_limited', retryAfterSeconds: 10 });
+  });
+});

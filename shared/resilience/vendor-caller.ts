@@ -28,6 +28,8 @@ export interface VendorCallerOptions {
   readonly responseReserveMs?: number;
   /** The vendor's published limits, shared across gateway processes; unlimited when absent. */
   readonly budget?: OutboundBudget;
+  /** Pause after a 429 that names no Retry-After: the vendor's own window (HubSpot: 10 s). Default 5 s. */
+  readonly defaultRetryAfterSeconds?: number;
 }
 
 export interface VendorCall {
@@ -57,6 +59,7 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
   const retries = options.retries ?? 2;
   const backoffMs = options.backoffMs ?? 50;
   const reserveMs = options.responseReserveMs ?? 25;
+  const defaultRetryAfterSeconds = options.defaultRetryAfterSeconds ?? 5;
   const breaker = createCircuitBreaker(clock, options.breaker);
 
   const fault = (code: DomainError['code'], retryNow: boolean, retryable = retryNow, retryAfterSeconds?: number): Attempt => ({
@@ -97,7 +100,7 @@ export const createVendorCaller = (options: VendorCallerOptions) => {
       const status = response.status;
       logger?.debug({ vendor, method: call.method, status, ms: clock.now() - started, traceId: ctx.trace.traceId }, 'vendor call');
       if (status === 429) {
-        const seconds = parseRetryAfter(response.headers['retry-after'], clock.now()) ?? 5;
+        const seconds = parseRetryAfter(response.headers['retry-after'], clock.now()) ?? defaultRetryAfterSeconds;
         breaker.pause(seconds * 1000);
         return fault('vendor.rate_limited', false, true, seconds);
       }
