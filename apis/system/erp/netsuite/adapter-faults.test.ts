@@ -5,7 +5,7 @@ import type { NetsuiteResilience } from './config.js';
 import { serveNetsuiteSandbox, type NetsuiteSandboxHandle } from './sandbox-harness.js';
 import { callCtx, sandboxAdapter } from './test-support.js';
 
-/** RELIABILITY.md E1–E7 for the NetSuite adapter, with real sockets and real time. */
+/** RELIABILITY.md E1–E8 for the NetSuite adapter's reads, with real sockets and real time (writes: adapter-write-faults.test.ts). */
 const CUSTOMER_PATH = '/services/rest/record/v1/customer/8812';
 const RECORD = '/record/v1/customer/';
 let sandbox: NetsuiteSandboxHandle;
@@ -101,7 +101,7 @@ describe('NetSuite adapter under vendor faults', () => {
       expect(limited).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, vendor: 'erp', retryAfterSeconds: 30 } });
       expect(await calls()).toBe(1); // a 429 is not retried into the vendor's face
 
-      const next = await adapter.erp.listOpenInvoices('8812', { limit: 5 }, callCtx(systemClock));
+      const next = await adapter.erp.listInvoices('8812', { status: 'open', limit: 5 }, callCtx(systemClock));
       expect(next.ok || next.error.code).toBe('vendor.rate_limited');
       expect(next.ok || next.error.retryAfterSeconds).toBeGreaterThan(28);
       expect((await sandbox.stats()).total).toBe(1); // the fault was spent, yet nothing reached NetSuite
@@ -146,7 +146,7 @@ describe('NetSuite adapter under vendor faults', () => {
       const adapter = adapterWith();
       await sandbox.addFault({ fault, pathPattern });
       const result = pathPattern.includes('suiteql')
-        ? await adapter.erp.listOpenInvoices('8812', { limit: 5 }, callCtx(systemClock))
+        ? await adapter.erp.listInvoices('8812', { status: 'open', limit: 5 }, callCtx(systemClock))
         : await adapter.erp.getCustomer('8812', callCtx(systemClock));
       expect(result).toEqual({ ok: false, error: { code: 'vendor.invalid_response', retryable: false, vendor: 'erp' } });
       const logs = adapter.logs();
@@ -166,6 +166,74 @@ describe('NetSuite adapter under vendor faults', () => {
       expect(stats.byPath['/__sandbox/redirect-target']).toBeUndefined();
       expect(stats.byPath[CUSTOMER_PATH]).toBe(1);
       expect(stats.byPath[NS_TOKEN_PATH]).toBeUndefined();
+    });
+  });
+
+  describe('the other reads: sales orders, payments, invoices by status, customer search', () => {
+    type Read = (a: ReturnType<typeof sandboxAdapter>, ms?: number) => Promise<{ ok: boolean }>;
+    const reads: [string, string, Read][] = [
+      ['getSalesOrder', '/record/v1/salesOrder/', (a, ms) => a.erp.getSalesOrder('50010', callCtx(systemClock, ms))],
+      ['listPayments', '/query/v1/suiteql', (a, ms) => a.erp.listPayments('8813', { limit: 5 }, callCtx(systemClock, ms))],
+      ['listInvoices (paid)', '/query/v1/suiteql', (a, ms) => a.erp.listInvoices('8813', { status: 'paid', limit: 5 }, callCtx(systemClock, ms))],
+      ['findCustomers', '/query/v1/suiteql', (a, ms) => a.erp.findCustomers({ taxId: 'GB980780684' }, callCtx(systemClock, ms))],
+    ];
+
+    it.each(reads)('E1: when %s hangs, retries a bounded number of times and answers vendor.timeout within the deadline', async (_name, pathPattern, read) => {
+      const adapter = await warmedAdapter({ attemptTimeoutMs: 150, retries: 1, responseReserveMs: 50 });
+      await sandbox.addFault({ fault: 'timeout', pathPattern });
+      const { result, elapsed } = await timed(() => read(adapter, 800));
+      expect(result).toEqual({ ok: false, error: { code: 'vendor.timeout', retryable: true, vendor: 'erp' } });
+      expect(elapsed).toBeLessThanOrEqual(800);
+      expect((await sandbox.stats()).total).toBe(2);
+    });
+
+    it.each(reads)('E3: when %s meets one 503, the retry succeeds', async (_name, pathPattern, read) => {
+      const adapter = await warmedAdapter();
+      await sandbox.addFault({ fault: 'error503', pathPattern, times: 1 });
+      expect((await read(adapter)).ok).toBe(true);
+    });
+
+    it.each(reads)('E4: when %s meets a 429, answers vendor.rate_limited with its Retry-After and does not retry', async (_name, pathPattern, read) => {
+      const adapter = await warmedAdapter();
+      await sandbox.addFault({ fault: 'rate-limit', pathPattern, retryAfter: 12 });
+      expect(await read(adapter)).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, vendor: 'erp', retryAfterSeconds: 12 } });
+      expect((await sandbox.stats()).total).toBe(1);
+    });
+
+    it.each(reads)('E7: when %s is redirected, answers vendor.error without following', async (_name, pathPattern, read) => {
+      const adapter = await warmedAdapter();
+      await sandbox.addFault({ fault: 'redirect', pathPattern });
+      expect(await read(adapter)).toEqual({ ok: false, error: { code: 'vendor.error', retryable: false, vendor: 'erp' } });
+      expect((await sandbox.stats()).byPath['/__sandbox/redirect-target']).toBeUndefined();
+    });
+
+    it('E5: when a payments page trickles in, the deadline covers the body read', async () => {
+      const adapter = await warmedAdapter({ attemptTimeoutMs: 300, retries: 1, responseReserveMs: 50 });
+      await sandbox.addFault({ fault: 'trickle', pathPattern: '/query/v1/suiteql', delayMs: 50 });
+      const { result, elapsed } = await timed(() => adapter.erp.listPayments('8813', { limit: 5 }, callCtx(systemClock, 1_000)));
+      expect(result.ok || result.error.code).toBe('vendor.timeout');
+      expect(elapsed).toBeLessThanOrEqual(1_000);
+    });
+
+    it.each(reads)('E6: when %s gets wrong types, answers vendor.invalid_response and logs no payload', async (_name, pathPattern, read) => {
+      const adapter = await warmedAdapter();
+      await sandbox.addFault({ fault: 'wrong-types', pathPattern });
+      expect(await read(adapter)).toEqual({ ok: false, error: { code: 'vendor.invalid_response', retryable: false, vendor: 'erp' } });
+      expect(adapter.logs()).not.toMatch(/Initech|PYMT|INV-10|SO-10|twelve|EFT/i);
+    });
+  });
+
+  describe('E8: vendor response larger than the cap', () => {
+    it.each([
+      ['a customer record', () => RECORD],
+      ['a SuiteQL page', () => '/query/v1/suiteql'],
+    ])('when %s exceeds the response cap, answers vendor.invalid_response without reading it all', async (_name, path) => {
+      const adapter = sandboxAdapter(sandbox.baseUrl, systemClock, { maxResponseBytes: 400 });
+      adapters.push(adapter);
+      // Chunked (no Content-Length, as `trickle` sends it): the cap applies while the body is read.
+      await sandbox.addFault({ fault: 'trickle', pathPattern: path(), delayMs: 1 });
+      const result = path() === RECORD ? await adapter.erp.getCustomer('8812', callCtx(systemClock)) : await adapter.erp.listInvoices('8812', { status: 'all', limit: 5 }, callCtx(systemClock));
+      expect(result).toEqual({ ok: false, error: { code: 'vendor.invalid_response', retryable: false, vendor: 'erp' } });
     });
   });
 });

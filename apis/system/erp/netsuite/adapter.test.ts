@@ -2,7 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createManualClock } from '../../../../shared/clock.js';
 import { SEED_COMPANIES, seedLedger } from '../../../../shared/sandbox/seed-companies.js';
 import { NS_TOKEN_PATH } from '../../../../openapi/vendors/netsuite/types.js';
-import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema } from '../contract.js';
+import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema, PaymentSchema } from '../contract.js';
+import type { OutboundBudget } from '../../../../shared/resilience/outbound-budget.js';
+import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
+import { createNetsuiteErpAdapter } from './adapter.js';
+import { sandboxNetsuiteConfig } from './config.js';
 import { serveNetsuiteSandbox, type NetsuiteSandboxHandle } from './sandbox-harness.js';
 import { callCtx, sandboxAdapter } from './test-support.js';
 
@@ -90,10 +94,10 @@ describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
     });
   });
 
-  describe('listOpenInvoices', () => {
-    it('when the customer has open invoices, returns them oldest due first with status from the due date', async () => {
+  describe('listInvoices', () => {
+    it('when the customer has open invoices, returns them oldest due first with status and aging from the due date', async () => {
       // Seeded invoice dates are relative to the sandbox clock (2026-11-01 here).
-      const result = await adapter.erp.listOpenInvoices('8812', { limit: 20 }, ctx());
+      const result = await adapter.erp.listInvoices('8812', { status: 'open', limit: 20 }, ctx());
       if (!result.ok) throw new Error(result.error.code);
       expect(result.value.map((i) => InvoiceSchema.parse(i))).toEqual([
         {
@@ -105,6 +109,7 @@ describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
           amountDue: { amountMinor: 7_500_00, currency: 'EUR' },
           status: 'open',
           daysOverdue: 0,
+          agingBucket: 'current',
         },
         {
           id: '40001',
@@ -115,29 +120,88 @@ describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
           amountDue: { amountMinor: 5_000_00, currency: 'EUR' },
           status: 'open',
           daysOverdue: 0,
+          agingBucket: 'current',
         },
       ]);
     });
 
+    it('when a customer has an invoice 42 days overdue, it is overdue in the 31-60 bucket, and open lists only unpaid ones', async () => {
+      const result = await adapter.erp.listInvoices('8813', { status: 'open', limit: 20 }, ctx());
+      expect(result.ok && result.value.map((i) => [i.number, i.status, i.daysOverdue, i.agingBucket])).toEqual([
+        ['INV-10301', 'overdue', 42, '31-60'],
+        ['INV-10455', 'open', 0, 'current'],
+      ]);
+    });
+
+    it('when paid invoices are asked for, returns the seeded paid invoice: nothing due, current', async () => {
+      const result = await adapter.erp.listInvoices('8812', { status: 'paid', limit: 20 }, ctx());
+      if (!result.ok) throw new Error(result.error.code);
+      expect(result.value.map((i) => InvoiceSchema.parse(i))).toEqual([
+        {
+          id: '40050',
+          number: 'INV-10200',
+          issuedOn: '2026-09-17',
+          dueOn: '2026-10-17',
+          total: { amountMinor: 5_400_00, currency: 'EUR' },
+          amountDue: { amountMinor: 0, currency: 'EUR' },
+          status: 'paid',
+          daysOverdue: 0,
+          agingBucket: 'current',
+        },
+      ]);
+    });
+
+    it('when all invoices are asked for, returns paid and unpaid ones together, oldest due first', async () => {
+      const result = await adapter.erp.listInvoices('8812', { status: 'all', limit: 20 }, ctx());
+      expect(result.ok && result.value.map((i) => [i.number, i.status])).toEqual([
+        ['INV-10200', 'paid'],
+        ['INV-10422', 'open'],
+        ['INV-10488', 'open'],
+      ]);
+      const query = (await sandbox.requests()).filter((r) => r.path.endsWith('/suiteql')).map((r) => JSON.parse(r.body!).q as string);
+      expect(query[0]).not.toMatch(/foreignamountunpaid\s*[>=]/);
+    });
+
     it('when a limit is given, asks SuiteQL for that page size only', async () => {
-      const result = await adapter.erp.listOpenInvoices('8812', { limit: 1 }, ctx());
+      const result = await adapter.erp.listInvoices('8812', { status: 'open', limit: 1 }, ctx());
       expect(result.ok && result.value.map((i) => i.number)).toEqual(['INV-10422']);
       const query = (await sandbox.requests()).find((r) => r.path.endsWith('/suiteql'));
       expect(query?.query).toEqual({ limit: '1', offset: '0' });
     });
 
     it('when a caller passes a limit over the maximum, the vendor is still asked for at most 100', async () => {
-      await adapter.erp.listOpenInvoices('8812', { limit: 100_000 }, ctx());
+      await adapter.erp.listInvoices('8812', { status: 'open', limit: 100_000 }, ctx());
       expect((await sandbox.requests()).find((r) => r.path.endsWith('/suiteql'))?.query.limit).toBe('100');
     });
 
     it('when the customer exists but owes nothing, returns an empty list', async () => {
-      expect(await adapter.erp.listOpenInvoices('8815', { limit: 20 }, ctx())).toEqual({ ok: true, value: [] });
+      expect(await adapter.erp.listInvoices('8815', { status: 'open', limit: 20 }, ctx())).toEqual({ ok: true, value: [] });
     });
 
     it('when the customer does not exist, answers erp.customer_not_found', async () => {
-      const result = await adapter.erp.listOpenInvoices('424242', { limit: 20 }, ctx());
+      const result = await adapter.erp.listInvoices('424242', { status: 'open', limit: 20 }, ctx());
       expect(result.ok || result.error.code).toBe('erp.customer_not_found');
+    });
+  });
+
+  describe('listPayments', () => {
+    it('when the customer has paid, returns the payment with the invoice it was applied to, newest first', async () => {
+      const result = await adapter.erp.listPayments('8812', { limit: 10 }, ctx());
+      if (!result.ok) throw new Error(result.error.code);
+      expect(result.value.map((p) => PaymentSchema.parse(p))).toEqual([
+        { id: '45000', number: 'PYMT-20400', receivedOn: '2026-10-14', amount: { amountMinor: 5_400_00, currency: 'EUR' }, method: 'EFT', appliedToInvoiceIds: ['40050'] },
+      ]);
+      const paid = await adapter.erp.listInvoices('8812', { status: 'paid', limit: 5 }, ctx());
+      expect(paid.ok && paid.value.map((i) => i.id)).toEqual(result.value[0]!.appliedToInvoiceIds);
+    });
+
+    it.each(SEED_COMPANIES.map((s) => [s.netsuiteCustomerId, s] as const))('when customer %s is read, its payment is one month of its subscription in its currency', async (id, seed) => {
+      const result = await adapter.erp.listPayments(id, { limit: 10 }, ctx());
+      expect(result.ok && result.value.map((p) => p.amount)).toEqual([{ amountMinor: seed.subscription.quantity * seed.subscription.unitPriceMinor, currency: seed.currency }]);
+    });
+
+    it('when the customer does not exist, answers erp.customer_not_found', async () => {
+      expect(await adapter.erp.listPayments('424242', { limit: 10 }, ctx())).toEqual({ ok: false, error: { code: 'erp.customer_not_found', retryable: false } });
     });
   });
 
@@ -148,16 +212,55 @@ describe('NetSuite ERP adapter (against the sandbox over HTTP)', () => {
       const results = await Promise.all([
         adapter.erp.getCustomer(id, ctx()),
         adapter.erp.getCreditProfile(id, ctx()),
-        adapter.erp.listOpenInvoices(id, { limit: 5 }, ctx()),
+        adapter.erp.listInvoices(id, { status: 'open', limit: 5 }, ctx()),
+        adapter.erp.listPayments(id, { limit: 5 }, ctx()),
       ]);
       for (const result of results) expect(result).toEqual({ ok: false, error: { code: 'erp.customer_not_found', retryable: false } });
+      expect((await sandbox.stats()).total).toBe(0);
+    });
+
+    it.each(hostile)('when the order id is %j, answers erp.order_not_found without any vendor call', async (id) => {
+      expect(await adapter.erp.getSalesOrder(id, ctx())).toEqual({ ok: false, error: { code: 'erp.order_not_found', retryable: false } });
+      expect((await sandbox.stats()).total).toBe(0);
+    });
+  });
+
+  describe('outbound budget (NetSuite concurrency governance)', () => {
+    it('when a budget is given, every vendor request takes a slot and gives it back', async () => {
+      const budget = { acquired: 0, released: 0, vendors: new Set<string>() };
+      const counting: OutboundBudget = {
+        async acquire(vendor) {
+          budget.acquired++;
+          budget.vendors.add(vendor);
+          return { ok: true, value: { release: () => void budget.released++ } };
+        },
+      };
+      const http = createUndiciHttpClient({ baseUrl: sandbox.baseUrl });
+      try {
+        const erp = createNetsuiteErpAdapter(sandboxNetsuiteConfig(sandbox.baseUrl), { http, clock, budget: counting });
+        expect((await erp.listPayments('8812', { limit: 5 }, ctx())).ok).toBe(true);
+      } finally {
+        await http.close();
+      }
+      expect(budget).toEqual({ acquired: (await sandbox.stats()).total, released: (await sandbox.stats()).total, vendors: new Set(['netsuite']) });
+    });
+
+    it('when the budget is spent, answers vendor.rate_limited without calling NetSuite', async () => {
+      const spent: OutboundBudget = { acquire: async () => ({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, retryAfterSeconds: 1 } }) };
+      const http = createUndiciHttpClient({ baseUrl: sandbox.baseUrl });
+      try {
+        const erp = createNetsuiteErpAdapter(sandboxNetsuiteConfig(sandbox.baseUrl), { http, clock, budget: spent });
+        expect(await erp.getCustomer('8812', ctx())).toEqual({ ok: false, error: { code: 'vendor.rate_limited', retryable: true, retryAfterSeconds: 1, vendor: 'erp' } });
+      } finally {
+        await http.close();
+      }
       expect((await sandbox.stats()).total).toBe(0);
     });
   });
 
   describe('OAuth token', () => {
     it('when many calls run, concurrently and in sequence, one token request serves them all', async () => {
-      await Promise.all([adapter.erp.getCustomer('8812', ctx()), adapter.erp.getCreditProfile('8813', ctx()), adapter.erp.listOpenInvoices('8814', { limit: 5 }, ctx())]);
+      await Promise.all([adapter.erp.getCustomer('8812', ctx()), adapter.erp.getCreditProfile('8813', ctx()), adapter.erp.listInvoices('8814', { status: 'open', limit: 5 }, ctx())]);
       for (const id of ['8812', '8813', '8814', '8815']) expect((await adapter.erp.getCreditProfile(id, ctx())).ok).toBe(true);
       expect(await tokenRequests()).toBe(1);
       expect((await sandbox.stats()).total).toBe(8);

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { jwtAlgFor, loadNetsuiteConfig, sandboxNetsuiteConfig } from './config.js';
+import { jwtAlgFor, loadNetsuiteConfig, NETSUITE_LIMITS, sandboxNetsuiteConfig } from './config.js';
 import { SANDBOX_CERTIFICATE_ID, SANDBOX_CLIENT_ID, sandboxPrivateKeyPem } from './sandbox-credentials.js';
 
 const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -50,6 +50,26 @@ describe('loadNetsuiteConfig', () => {
     expect(() => loadNetsuiteConfig(env({ NETSUITE_BASE_URL: 'http://1234567.suitetalk.api.netsuite.com' }))).toThrow('NETSUITE_BASE_URL');
     expect(() => loadNetsuiteConfig(env({ NETSUITE_BASE_URL: 'not a url' }))).toThrow('NETSUITE_BASE_URL');
     expect(loadNetsuiteConfig(env({ NETSUITE_BASE_URL: 'http://127.0.0.1:4010/netsuite' }))?.baseUrl).toBe('http://127.0.0.1:4010/netsuite');
+  });
+});
+
+describe('NetSuite limits and subsidiary', () => {
+  it('when nothing is set, the outbound budget is the default tier: 15 requests in flight, no rate', () => {
+    expect(NETSUITE_LIMITS).toEqual({ concurrency: 15 });
+    expect(loadNetsuiteConfig(env())?.limits).toEqual({ concurrency: 15 });
+    expect(loadNetsuiteConfig(env())?.subsidiaryId).toBeUndefined();
+  });
+
+  it("when NETSUITE_CONCURRENCY_LIMIT and NETSUITE_SUBSIDIARY_ID are set, they are the account's", () => {
+    expect(loadNetsuiteConfig(env({ NETSUITE_CONCURRENCY_LIMIT: '65', NETSUITE_SUBSIDIARY_ID: '3' }))).toMatchObject({ limits: { concurrency: 65 }, subsidiaryId: '3' });
+  });
+
+  it.each([
+    ['NETSUITE_CONCURRENCY_LIMIT', '0'],
+    ['NETSUITE_CONCURRENCY_LIMIT', 'lots'],
+    ['NETSUITE_SUBSIDIARY_ID', 'Parent Co'],
+  ])('when %s is %j, throws naming it', (key, value) => {
+    expect(() => loadNetsuiteConfig(env({ [key]: value }))).toThrow(key);
   });
 });
 

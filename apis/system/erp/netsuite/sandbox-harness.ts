@@ -34,6 +34,8 @@ export const serveNetsuiteSandbox = async (options: NetsuiteSandboxOptions = {})
     resetStats: () => control('DELETE', '/__sandbox/stats'),
     requests: async () => ((await control('GET', '/__sandbox/requests')) as { requests: RecordedRequest[] }).requests,
     revokeTokens: () => control('DELETE', '/__sandbox/tokens'),
+    /** The records clients created since the last reset (internal id, document number, external id …). */
+    created: async () => (await control('GET', '/__sandbox/created')) as { customers: { id: string; externalId?: string; companyName: string }[]; salesOrders: { id: string; tranId: string; externalId?: string; customerId: string }[] },
     reset: () => control('POST', '/__sandbox/reset'),
     close: () =>
       new Promise<void>((resolve) => {

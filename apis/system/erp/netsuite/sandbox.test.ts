@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../../shared/clock.js';
-import { NS_CLIENT_ASSERTION_TYPE, NS_SUITEQL_PATH, NS_TOKEN_PATH, NsErrorSchema, NsOpenInvoicePageSchema } from '../../../../openapi/vendors/netsuite/types.js';
-import { openInvoicesQuery } from './adapter.js';
+import { NS_CLIENT_ASSERTION_TYPE, NS_SUITEQL_PATH, NS_TOKEN_PATH, NsErrorSchema, NsInvoicePageSchema } from '../../../../openapi/vendors/netsuite/types.js';
+import { customerSearchQuery, invoicesQuery } from './suiteql.js';
 import { SANDBOX_CERTIFICATE_ID, SANDBOX_CLIENT_ID, sandboxKeyPair } from './sandbox-credentials.js';
 import { createNetsuiteSandbox } from './sandbox.js';
 
@@ -54,7 +54,7 @@ describe('NetSuite sandbox', () => {
     app.request(`${BASE}${NS_SUITEQL_PATH}${query}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}`, prefer: 'transient', 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ q: openInvoicesQuery(customerId) }),
+      body: JSON.stringify({ q: invoicesQuery(customerId, 'open') }),
     });
 
   describe('POST /services/rest/auth/oauth2/v1/token', () => {
@@ -116,8 +116,8 @@ describe('NetSuite sandbox', () => {
 
     it('when SuiteQL is paged with limit and offset, returns the pages with hasMore and a next link', async () => {
       const bearer = await token();
-      const first = NsOpenInvoicePageSchema.parse(await (await suiteql(bearer, '8812', '?limit=1&offset=0')).json());
-      const second = NsOpenInvoicePageSchema.parse(await (await suiteql(bearer, '8812', '?limit=1&offset=1')).json());
+      const first = NsInvoicePageSchema.parse(await (await suiteql(bearer, '8812', '?limit=1&offset=0')).json());
+      const second = NsInvoicePageSchema.parse(await (await suiteql(bearer, '8812', '?limit=1&offset=1')).json());
       expect(first).toMatchObject({ count: 1, hasMore: true, offset: 0, totalResults: 2, items: [{ tranid: 'INV-10422' }] });
       expect(first.links?.find((l) => l.rel === 'next')?.href).toBe(`${BASE}${NS_SUITEQL_PATH}?limit=1&offset=1`);
       expect(second).toMatchObject({ count: 1, hasMore: false, offset: 1, items: [{ tranid: 'INV-10488' }] });
@@ -130,12 +130,98 @@ describe('NetSuite sandbox', () => {
       expect((await suiteql(bearer, '8812', '?limit=0')).status).toBe(400);
     });
 
-    it('when the query is not the open-invoice query, answers 400 nsError INVALID_SEARCH', async () => {
+    it('when the query is not one the sandbox knows, answers 400 nsError INVALID_SEARCH', async () => {
       const res = await app.request(`${BASE}${NS_SUITEQL_PATH}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await token()}`, prefer: 'transient', 'content-type': 'application/json' },
         body: JSON.stringify({ q: 'SELECT id FROM employee' }),
       });
+      expect(NsErrorSchema.parse(await res.json())['o:errorDetails']?.[0]?.['o:errorCode']).toBe('INVALID_SEARCH');
+    });
+  });
+
+  describe('record writes', () => {
+    const KEY = '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+    const ORDER = { externalId: 'ord-1', entity: { id: '8812' }, currency: { id: '4' }, item: { items: [{ item: { id: '101' }, quantity: 2 }] } };
+    const post = async (path: string, body: unknown, headers: Record<string, string> = {}, bearer?: string) =>
+      app.request(`${BASE}/services/rest/record/v1/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer ?? (await token())}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const get = async (path: string) => app.request(`${BASE}/services/rest/record/v1/${path}`, { headers: { authorization: `Bearer ${await token()}` } });
+
+    it('when a sales order is created, answers 204 with Location; the order has the next number, its external id resolves via eid:', async () => {
+      const res = await post('salesOrder', ORDER);
+      expect([res.status, res.headers.get('location')]).toEqual([204, `${BASE}/services/rest/record/v1/salesOrder/60001`]);
+      const byEid = (await (await get('salesOrder/eid:ord-1?expandSubResources=true')).json()) as Record<string, unknown>;
+      expect(byEid).toMatchObject({ id: '60001', tranId: 'SO-105001', orderStatus: { id: 'B' }, total: 90, item: { items: [{ item: { id: '101', refName: 'STRATA-ENT' }, rate: 45, amount: 90 }] } });
+    });
+
+    it('when the idempotency key repeats, replays the first outcome without creating again; another external id with no key is a new order', async () => {
+      const bearer = await token();
+      const first = await post('salesOrder', ORDER, { 'x-netsuite-idempotency-key': KEY }, bearer);
+      const again = await post('salesOrder', { ...ORDER, externalId: 'ord-other' }, { 'x-netsuite-idempotency-key': KEY }, bearer);
+      expect(again.headers.get('location')).toBe(first.headers.get('location'));
+      expect((await post('salesOrder', { ...ORDER, externalId: 'ord-2' }, {}, bearer)).headers.get('location')).toMatch(/\/60002$/);
+      const created = (await (await app.request(`${BASE}/__sandbox/created`)).json()) as { salesOrders: { externalId: string }[] };
+      expect(created.salesOrders.map((o) => o.externalId)).toEqual(['ord-1', 'ord-2']);
+    });
+
+    it('when the sandbox is set to answer repeated keys with a conflict, says IDEMPOTENCY_ERROR with the first record in Location', async () => {
+      const strict = new Hono().route('/netsuite', createNetsuiteSandbox({ clock, repeatedIdempotencyKey: 'conflict' }));
+      const tokenRes = await strict.request(TOKEN_URL, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: NS_CLIENT_ASSERTION_TYPE, client_assertion: await assertion() }),
+      });
+      const bearer = ((await tokenRes.json()) as { access_token: string }).access_token;
+      const send = () =>
+        strict.request(`${BASE}/services/rest/record/v1/salesOrder`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'x-netsuite-idempotency-key': KEY },
+          body: JSON.stringify(ORDER),
+        });
+      expect((await send()).status).toBe(204);
+      const conflict = await send();
+      expect([conflict.status, conflict.headers.get('location')]).toEqual([400, `${BASE}/services/rest/record/v1/salesOrder/60001`]);
+      expect(NsErrorSchema.parse(await conflict.json())['o:errorDetails']?.[0]?.['o:errorCode']).toBe('IDEMPOTENCY_ERROR');
+    });
+
+    it.each([
+      ['an inactive item', { item: { items: [{ item: { id: '105' }, quantity: 1 }] } }, 'item.items[0].item'],
+      ['another currency than the customer’s', { currency: { id: '1' } }, 'currency'],
+      ['a rate without the custom price level', { item: { items: [{ item: { id: '101' }, quantity: 1, rate: 10 }] } }, 'item.items.0'],
+    ])('when an order has %s, refuses it with 400 naming the field', async (_name, change, errorPath) => {
+      const res = await post('salesOrder', { ...ORDER, ...change });
+      expect(res.status).toBe(400);
+      expect(NsErrorSchema.parse(await res.json())['o:errorDetails']?.[0]?.['o:errorPath']).toBe(errorPath);
+    });
+
+    it('when a customer is created, it is found by id, by eid: and by SuiteQL name search; a reset forgets it', async () => {
+      const body = { externalId: 'cus-x', companyName: "O'Hara & Co", isPerson: false, currency: { id: '2' }, addressBook: { items: [{ defaultBilling: true, defaultShipping: true, addressBookAddress: { city: 'Leeds', country: { id: 'GB' } } }] } };
+      expect((await post('customer', body)).status).toBe(204);
+      expect((await get('customer/9001')).status).toBe(200);
+      expect(((await (await get('customer/eid:cus-x')).json()) as { companyName: string }).companyName).toBe("O'Hara & Co");
+      const bearer = await token();
+      const search = await app.request(`${BASE}${NS_SUITEQL_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, prefer: 'transient', 'content-type': 'application/json' },
+        body: JSON.stringify({ q: customerSearchQuery({ legalName: "o'hara & co", country: 'GB' }) }),
+      });
+      const found = ((await search.json()) as { items: { id: string }[] }).items.map((i) => i.id);
+      expect(found).toEqual(['9001']);
+      await app.request(`${BASE}/__sandbox/reset`, { method: 'POST' });
+      expect((await get('customer/9001')).status).toBe(404);
+    });
+
+    it('when a query concatenates a quote unescaped, answers 400 INVALID_SEARCH (a syntax error), not a widened result', async () => {
+      const res = await app.request(`${BASE}${NS_SUITEQL_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token()}`, prefer: 'transient', 'content-type': 'application/json' },
+        body: JSON.stringify({ q: "SELECT c.id FROM customer c LEFT JOIN EntityAddress ea ON ea.nkey = c.defaultbillingaddress WHERE UPPER(c.companyname) = UPPER('x' OR '1'='1') ORDER BY c.id ASC" }),
+      });
+      expect(res.status).toBe(400);
       expect(NsErrorSchema.parse(await res.json())['o:errorDetails']?.[0]?.['o:errorCode']).toBe('INVALID_SEARCH');
     });
   });

@@ -10,6 +10,10 @@ export const DEFAULT_INVOICE_PAGE = 20;
 
 /** A page size over the maximum is refused (422), never clamped silently (RELIABILITY.md B6). */
 const QuerySchema = z.strictObject({
+  status: z
+    .enum(['open', 'paid', 'all'])
+    .default('open')
+    .openapi({ param: { name: 'status', in: 'query' }, description: '`open`: unpaid, overdue ones included (default); `paid`: paid in full; `all`: both', example: 'open' }),
   limit: z.coerce
     .number()
     .int()
@@ -22,23 +26,23 @@ const QuerySchema = z.strictObject({
 const route = createRoute({
   method: 'get',
   path: '/customers/{customerId}/invoices',
-  operationId: 'listOpenInvoices',
+  operationId: 'listInvoices',
   tags: ['erp'],
-  summary: "List the customer's open invoices",
-  description: 'Unpaid invoices, overdue ones included, oldest due date first.',
+  summary: "List the customer's invoices",
+  description: 'Invoices of the given status, oldest due date first, each with its payment status, days overdue and aging bucket.',
   security: ERP_READ_SECURITY,
   request: { params: CustomerParamsSchema, query: QuerySchema },
   responses: {
-    200: { description: 'Open invoices, oldest due date first', content: { 'application/json': { schema: z.array(InvoiceSchema).max(MAX_INVOICE_PAGE) } } },
+    200: { description: 'Invoices, oldest due date first', content: { 'application/json': { schema: z.array(InvoiceSchema).max(MAX_INVOICE_PAGE) } } },
     ...problemResponses(404, 422, 502, 504),
   },
 });
 
-export const registerListOpenInvoices = (router: Router, deps: { erp: ErpPort }) =>
+export const registerListInvoices = (router: Router, deps: { erp: ErpPort }) =>
   router.openapi(route, async (c) => {
     const { customerId } = c.req.valid('param');
-    const { limit } = c.req.valid('query');
-    const result = await deps.erp.listOpenInvoices(customerId, { limit }, callContext(c));
+    const { status, limit } = c.req.valid('query');
+    const result = await deps.erp.listInvoices(customerId, { status, limit }, callContext(c));
     if (!result.ok) throw fromDomainError(result.error);
     return c.json(result.value, 200);
   });
