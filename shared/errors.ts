@@ -49,6 +49,7 @@ export const errorCatalogue = {
   'erp.customer_not_found': spec(404, 'not-found', 'Not found', 'No customer matches this id.'),
   'erp.order_not_found': spec(404, 'not-found', 'Not found', 'No sales order matches this id.'),
   'erp.item_not_found': spec(422, 'validation', 'Validation failed', 'An order line names an item the ERP does not know.'),
+  'erp.invalid_order': spec(422, 'validation', 'Validation failed', 'The ERP cannot accept this order (currency or terms do not match the customer).'),
   'erp.duplicate_customer': spec(409, 'conflict', 'Conflict', 'More than one ERP customer matches; resolve the duplicate in the ERP.'),
   'crm.account_not_found': spec(404, 'not-found', 'Not found', 'No account matches this id.'),
   'crm.contact_not_found': spec(404, 'not-found', 'Not found', 'No contact matches this id.'),

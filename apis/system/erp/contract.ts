@@ -105,7 +105,7 @@ export const SalesOrderSchema = z
 /** What a caller gives to create (or match) a customer; dedupe is on tax id, then legal name + country. */
 export const NewErpCustomerSchema = z
   .strictObject({
-    legalName: z.string().min(1).max(200),
+    legalName: z.string().min(1).max(200).regex(/^[^\p{Cc}]+$/u, 'must not contain control characters'),
     country: z.string().regex(/^[A-Z]{2}$/).openapi({ description: 'ISO 3166-1 alpha-2' }),
     currency: CurrencySchema,
     taxId: z.string().max(40).optional().openapi(pii('tax_id')),
@@ -146,7 +146,7 @@ export const CustomerQuerySchema = z
     legalName: z.string().min(1).max(200).optional(),
     country: z.string().regex(/^[A-Z]{2}$/).optional(),
   })
-  .refine((q) => q.taxId !== undefined || q.legalName !== undefined, { message: 'give taxId or legalName' });
+  .refine((q) => q.taxId !== undefined || q.legalName !== undefined, { message: 'give taxId or legalName', path: ['taxId'] });
 
 export type ErpCustomer = z.infer<typeof ErpCustomerSchema>;
 export type CreditProfile = z.infer<typeof CreditProfileSchema>;
