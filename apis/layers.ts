@@ -7,16 +7,15 @@ import { createCrmWidgetsRouter } from './experience/crm-widgets/router.js';
 import { createAccountSnapshot } from './process/account-snapshot/workflow.js';
 import { createCreditCheck } from './process/credit-check/workflow.js';
 import { createProcessRouter } from './process/router.js';
-import type { CrmPort } from './system/crm/contract.js';
+import { createBillingRouter } from './system/billing/router.js';
+import type { DomainPorts } from './system/compose-system.js';
 import { createCrmRouter } from './system/crm/router.js';
-import type { ErpPort } from './system/erp/contract.js';
 import { createErpRouter } from './system/erp/router.js';
+import { createSupportRouter } from './system/support/router.js';
 import type { IdentityXref } from './system/xref/contract.js';
 
 /** The system ports, as built by the composition root. */
-export interface SystemPorts {
-  readonly erp: ErpPort;
-  readonly crm: CrmPort;
+export interface SystemPorts extends DomainPorts {
   readonly xref: IdentityXref;
   /** Which CRM vendor's account ids callers send (for the cross-reference). */
   readonly crmVendor: string;
@@ -31,6 +30,8 @@ export const createLayerRouters = (ports: SystemPorts): Record<LayerVersion, Ope
   const system = createRouter();
   system.route('/erp', createErpRouter({ erp: ports.erp }));
   system.route('/crm', createCrmRouter({ crm: ports.crm }));
+  system.route('/billing', createBillingRouter({ billing: ports.billing }));
+  system.route('/support', createSupportRouter({ support: ports.support }));
 
   const creditCheck = createCreditCheck({ erp: ports.erp, xref: ports.xref, clock: ports.clock, crmVendor: ports.crmVendor });
   const snapshot = createAccountSnapshot({ crm: ports.crm, erp: ports.erp, xref: ports.xref, crmVendor: ports.crmVendor });

@@ -1,9 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createSalesforceSandbox } from './system/crm/salesforce/sandbox.js';
-import { createNetsuiteSandbox } from './system/erp/netsuite/sandbox.js';
+import { DOMAINS, VENDORS } from './system/vendors.js';
 
-export const SANDBOX_VENDORS = ['netsuite', 'salesforce'] as const;
+/** Every vendor with a sandbox, by its path segment. */
+export const SANDBOX_VENDORS = DOMAINS.flatMap((d) => Object.keys(VENDORS[d]));
 
 export interface SandboxServer {
   /** `http://127.0.0.1:<port>`; each vendor lives under `/<vendor>/` followed by the vendor's own path. */
@@ -24,8 +24,9 @@ export const startSandboxServer = async (options: { port: number; host?: string 
     server = serve({ fetch: (req) => app.fetch(req), port: options.port, hostname: host }, (info) => resolve(info.port));
   });
   const url = `http://${host}:${port}`;
-  app.route('/netsuite', createNetsuiteSandbox({}));
-  app.route('/salesforce', createSalesforceSandbox({ publicBaseUrl: `${url}/salesforce` }));
+  for (const domain of DOMAINS) {
+    for (const [name, definition] of Object.entries(VENDORS[domain])) app.route(`/${name}`, definition.sandboxApp(`${url}/${name}`));
+  }
   app.get('/', (c) => c.json({ vendors: SANDBOX_VENDORS.map((v) => `${url}/${v}/`) }));
   return {
     url,

@@ -16,22 +16,18 @@ import { ConfigError, loadGatewayConfig } from '../shared/config/gateway-config.
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logging.js';
 import { createRedis, waitForRedis } from '../shared/redis.js';
-import { createUndiciHttpClient } from '../shared/vendor-http/undici-http-client.js';
 import { createAccessTokenVerifier } from '../policies/oauth/verifier.js';
 import { createRemoteKeySource } from '../policies/oauth/remote-key-source.js';
 import { createMemoryRateLimitStore } from '../policies/rate-limit/memory-store.js';
 import { createRedisRateLimitStore } from '../policies/rate-limit/redis-store.js';
 import { startEmbeddedIssuer } from '../shared/sandbox/oauth-issuer.js';
 import { DEMO_CLIENTS, SANDBOX_AUDIENCE } from '../shared/sandbox/demo-clients.js';
-import { createNetsuiteErpAdapter } from './system/erp/netsuite/adapter.js';
-import { loadNetsuiteConfig, sandboxNetsuiteConfig } from './system/erp/netsuite/config.js';
-import { createSalesforceCrmAdapter } from './system/crm/salesforce/adapter.js';
-import { loadSalesforceConfig, sandboxSalesforceConfig } from './system/crm/salesforce/config.js';
+import { composeSystem, planVendors } from './system/compose-system.js';
+import { createMemoryOutboundBudget, createRedisOutboundBudget } from './system/outbound/outbound-budget.js';
 import { createMemoryXref } from './system/xref/memory-xref.js';
 import { createRedisXref } from './system/xref/redis-xref.js';
 import { seedSandboxXref } from './system/xref/seed-xref.js';
 
-const SUPPORTED_VENDORS = { ERP_VENDOR: ['netsuite'], CRM_VENDOR: ['salesforce'] } as const;
 const OPENAPI_DIR = fileURLToPath(new URL('../openapi/', import.meta.url));
 /** How long SIGTERM waits for in-flight requests before closing anyway. */
 const DRAIN_MS = 10_000;
@@ -39,27 +35,20 @@ const DRAIN_MS = 10_000;
 const main = async () => {
   const env = process.env;
   const config = loadGatewayConfig(env);
-  for (const [key, supported] of Object.entries(SUPPORTED_VENDORS)) {
-    const value = env[key];
-    if (value && !(supported as readonly string[]).includes(value)) throw new ConfigError(`Invalid configuration: ${key}: "${value}" is not supported (supported: ${supported.join(', ')})`);
-  }
+  const plan = planVendors(env);
   const logger = createLogger({ level: config.logLevel });
   const clock = systemClock;
   const closers: (() => Promise<unknown>)[] = [];
 
   // Vendors: configured ones are real; the others are served by the sandboxes (in-process, or an
   // already running sandbox process when SANDBOX_URL is set — the benchmark does that).
-  const netsuiteReal = loadNetsuiteConfig(env);
-  const salesforceReal = loadSalesforceConfig(env);
   let sandbox: SandboxServer | undefined;
   let sandboxUrl = env.SANDBOX_URL;
-  if ((!netsuiteReal || !salesforceReal) && !sandboxUrl) {
+  if (plan.sandboxed.length > 0 && !sandboxUrl) {
     sandbox = await startSandboxServer({ port: config.sandboxPort });
     sandboxUrl = sandbox.url;
     closers.push(() => sandbox!.close());
   }
-  const netsuite = netsuiteReal ?? sandboxNetsuiteConfig(`${sandboxUrl}/netsuite`);
-  const salesforce = salesforceReal ?? sandboxSalesforceConfig(`${sandboxUrl}/salesforce`);
 
   // OAuth: an external issuer when configured, else the embedded one with the demo clients.
   let oauth = config.oauth;
@@ -80,20 +69,23 @@ const main = async () => {
     logger.warn('REDIS_URL is not set: rate limits and the cross-reference are IN MEMORY — one process only, lost on restart');
   }
   const xref = redis ? createRedisXref(redis) : createMemoryXref();
-  if (!netsuiteReal && !salesforceReal) await seedSandboxXref(xref);
+  await seedSandboxXref(xref, Object.fromEntries(plan.sandboxed.map((domain) => [domain, plan.vendors[domain]])));
 
-  const erpHttp = createUndiciHttpClient({ baseUrl: netsuite.baseUrl, connections: 16 });
-  const crmHttp = createUndiciHttpClient({ baseUrl: salesforce.baseUrl, connections: 16 });
-  closers.push(() => erpHttp.close(), () => crmHttp.close());
+  const system = composeSystem(plan, {
+    clock,
+    logger,
+    ...(sandboxUrl ? { sandboxUrl } : {}),
+    budgetFor: (limits) => (redis ? createRedisOutboundBudget(redis, limits, clock, logger) : createMemoryOutboundBudget(limits, clock)),
+  });
+  closers.push(() => system.close());
 
   let ready = true;
   const app = createApp({
     config,
     logger,
     clock,
-    erp: createNetsuiteErpAdapter(netsuite, { http: erpHttp, clock, logger }),
-    crm: createSalesforceCrmAdapter(salesforce, { http: crmHttp, clock, logger }),
-    crmVendor: 'salesforce',
+    ...system.ports,
+    crmVendor: plan.vendors.crm,
     xref,
     verifier: createAccessTokenVerifier({ issuer: oauth.issuer, audience: oauth.audience, keys: createRemoteKeySource({ jwksUri: oauth.jwksUri, clock }), clock }),
     rateLimitStore: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(clock),
@@ -119,7 +111,7 @@ const main = async () => {
     logger.info(
       {
         url: `http://${config.host}:${config.port}`,
-        mode: { vendors: sandbox || env.SANDBOX_URL ? `sandbox at ${sandboxUrl}` : 'configured', oauth: config.oauth ? 'external issuer' : `embedded issuer at ${oauth.issuer}`, state: redis ? 'redis' : 'memory' },
+        mode: { vendors: plan.vendors, sandboxed: plan.sandboxed, ...(sandboxUrl ? { sandbox: sandboxUrl } : {}), oauth: config.oauth ? 'external issuer' : `embedded issuer at ${oauth.issuer}`, state: redis ? 'redis' : 'memory' },
       },
       'strata gateway listening',
     ),

@@ -58,6 +58,7 @@ export const errorCatalogue = {
   'billing.customer_not_found': spec(404, 'not-found', 'Not found', 'No billing customer matches this id.'),
   'billing.subscription_not_found': spec(404, 'not-found', 'Not found', 'No subscription matches this id.'),
   'billing.plan_not_found': spec(422, 'validation', 'Validation failed', 'The plan does not exist in the billing platform.'),
+  'billing.reference_conflict': spec(409, 'conflict', 'Conflict', 'This reference was already used for a different request.'),
   'billing.invalid_state': spec(409, 'conflict', 'Conflict', 'The subscription is not in a state that allows this change.'),
   'support.organization_not_found': spec(404, 'not-found', 'Not found', 'No support organisation matches this id.'),
   'support.case_not_found': spec(404, 'not-found', 'Not found', 'No case matches this id.'),
