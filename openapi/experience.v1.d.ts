@@ -59,7 +59,7 @@ export interface components {
                     dueOn: string;
                     amountDue: components["schemas"]["Money"];
                     /** @enum {string} */
-                    status: "open" | "overdue";
+                    status: "open" | "overdue" | "paid";
                     daysOverdue: number;
                 }[];
             };

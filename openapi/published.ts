@@ -1,12 +1,8 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createLayerRouters } from '../apis/layers.js';
-import { createSalesforceCrmAdapter } from '../apis/system/crm/salesforce/adapter.js';
-import { sandboxSalesforceConfig } from '../apis/system/crm/salesforce/config.js';
-import { createNetsuiteErpAdapter } from '../apis/system/erp/netsuite/adapter.js';
-import { sandboxNetsuiteConfig } from '../apis/system/erp/netsuite/config.js';
+import { composeSystem, planVendors } from '../apis/system/compose-system.js';
 import { createMemoryXref } from '../apis/system/xref/memory-xref.js';
 import { systemClock } from '../shared/clock.js';
-import { createUndiciHttpClient } from '../shared/vendor-http/undici-http-client.js';
 import { LAYER_VERSIONS, buildDocument } from './documents.js';
 
 /** `system/v1` → `system.v1`, the published file name. */
@@ -14,21 +10,15 @@ export const documentName = (layerVersion: string) => layerVersion.replace('/', 
 
 /**
  * Builds the layer routers exactly as the gateway does and returns their documents. The adapters
- * are real but never called (routes are only registered); their connection pools open lazily.
+ * are real (the default vendors, pointed at an address nothing listens on) but never called: routes
+ * are only registered, and connection pools open lazily.
  */
 export const buildPublishedDocuments = () => {
-  const unused = 'http://127.0.0.1:9';
-  const erpHttp = createUndiciHttpClient({ baseUrl: `${unused}/netsuite` });
-  const crmHttp = createUndiciHttpClient({ baseUrl: `${unused}/salesforce` });
-  const routers = createLayerRouters({
-    erp: createNetsuiteErpAdapter(sandboxNetsuiteConfig(`${unused}/netsuite`), { http: erpHttp, clock: systemClock }),
-    crm: createSalesforceCrmAdapter(sandboxSalesforceConfig(`${unused}/salesforce`), { http: crmHttp, clock: systemClock }),
-    xref: createMemoryXref(),
-    crmVendor: 'salesforce',
-    clock: systemClock,
-  });
+  const plan = planVendors({});
+  const system = composeSystem(plan, { clock: systemClock, sandboxUrl: 'http://127.0.0.1:9' });
+  const routers = createLayerRouters({ ...system.ports, xref: createMemoryXref(), crmVendor: plan.vendors.crm, clock: systemClock });
   const documents = Object.fromEntries(LAYER_VERSIONS.map((lv) => [documentName(lv), buildDocument(routers[lv], lv)]));
-  return { documents, close: async () => Promise.all([erpHttp.close(), crmHttp.close()]) };
+  return { documents, close: system.close };
 };
 
 export const renderTypes = async (document: object): Promise<string> =>

@@ -6,36 +6,36 @@
 import { serve } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createLayerRouters } from '../../apis/layers.js';
-import { createSalesforceCrmAdapter } from '../../apis/system/crm/salesforce/adapter.js';
-import { sandboxSalesforceConfig } from '../../apis/system/crm/salesforce/config.js';
-import { createNetsuiteErpAdapter } from '../../apis/system/erp/netsuite/adapter.js';
-import { sandboxNetsuiteConfig } from '../../apis/system/erp/netsuite/config.js';
+import { composeSystem, planVendors } from '../../apis/system/compose-system.js';
 import { createMemoryXref } from '../../apis/system/xref/memory-xref.js';
 import { seedSandboxXref } from '../../apis/system/xref/seed-xref.js';
+import { createMemoryOutboundBudget, createRedisOutboundBudget } from '../../apis/system/outbound/outbound-budget.js';
+import { createRedis, waitForRedis } from '../../shared/redis.js';
 import { LAYER_VERSIONS } from '../../openapi/documents.js';
 import { requestContext } from '../../policies/request-context/request-context.js';
 import { systemClock } from '../../shared/clock.js';
 import type { AppEnv } from '../../shared/http/app-env.js';
 import { notFound, onError } from '../../shared/http/on-error.js';
 import { createLogger } from '../../shared/logging.js';
-import { createUndiciHttpClient } from '../../shared/vendor-http/undici-http-client.js';
 
 const sandboxUrl = process.env.SANDBOX_URL!;
 const port = Number(process.env.PORT);
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
 const clock = systemClock;
-const xref = createMemoryXref();
-await seedSandboxXref(xref);
-
-const netsuite = sandboxNetsuiteConfig(`${sandboxUrl}/netsuite`);
-const salesforce = sandboxSalesforceConfig(`${sandboxUrl}/salesforce`);
-const layers = createLayerRouters({
-  erp: createNetsuiteErpAdapter(netsuite, { http: createUndiciHttpClient({ baseUrl: netsuite.baseUrl, connections: 16 }), clock, logger }),
-  crm: createSalesforceCrmAdapter(salesforce, { http: createUndiciHttpClient({ baseUrl: salesforce.baseUrl, connections: 16 }), clock, logger }),
-  xref,
-  crmVendor: 'salesforce',
+// The same vendors as the gateway's (the defaults), against the same sandbox process, and the same
+// outbound budget (it belongs to the adapters, not to the policy chain).
+const plan = planVendors({});
+const redis = process.env.REDIS_URL ? createRedis(process.env.REDIS_URL) : undefined;
+if (redis) await waitForRedis(redis);
+const system = composeSystem(plan, {
   clock,
+  logger,
+  sandboxUrl,
+  budgetFor: (limits) => (redis ? createRedisOutboundBudget(redis, limits, clock, logger) : createMemoryOutboundBudget(limits, clock)),
 });
+const xref = createMemoryXref();
+await seedSandboxXref(xref, plan.vendors);
+const layers = createLayerRouters({ ...system.ports, xref, crmVendor: plan.vendors.crm, clock });
 
 const app = new OpenAPIHono<AppEnv>();
 app.onError(onError);

@@ -74,7 +74,7 @@ const main = async () => {
     REDIS_URL: redis.url,
     RATE_LIMIT_DEFAULT: '100000000/60s',
   });
-  const baseline = start('test/bench/policy-free-server.ts', { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl });
+  const baseline = start('test/bench/policy-free-server.ts', { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl, REDIS_URL: redis.url });
   await Promise.all([waitFor(`http://127.0.0.1:${gatewayPort}/health`), waitFor(`http://127.0.0.1:${baselinePort}/bare`)]);
 
   const tokenResponse = await fetch(`http://127.0.0.1:${issuerPort}/token`, {

@@ -249,7 +249,7 @@ describe('trace context (B9)', () => {
 });
 
 describe('every answer', () => {
-  it.each(['/nope', '/system/v1/erp/unknown-thing', '/system/v1/billing/subscriptions/1', '/experience/v1/crm-widgets'])(
+  it.each(['/nope', '/system/v1/erp/unknown-thing', '/system/v1/ledger/entries/1', '/experience/v1/crm-widgets'])(
     'when the path %s is unknown, answers a 404 problem',
     async (path) => {
       await expectProblem(await t.app.request(path), 404, 'http.not_found', strataType('not-found'));

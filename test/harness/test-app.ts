@@ -8,10 +8,8 @@ import type { Context } from 'hono';
 import { expect } from 'vitest';
 import { createApp, type AppDeps } from '../../apis/app.js';
 import { startSandboxServer, type SandboxServer } from '../../apis/sandbox-server.js';
-import { createSalesforceCrmAdapter } from '../../apis/system/crm/salesforce/adapter.js';
-import { sandboxSalesforceConfig } from '../../apis/system/crm/salesforce/config.js';
-import { createNetsuiteErpAdapter } from '../../apis/system/erp/netsuite/adapter.js';
-import { sandboxNetsuiteConfig } from '../../apis/system/erp/netsuite/config.js';
+import { composeSystem, planVendors } from '../../apis/system/compose-system.js';
+import { createMemoryOutboundBudget } from '../../apis/system/outbound/outbound-budget.js';
 import { createMemoryXref } from '../../apis/system/xref/memory-xref.js';
 import { seedSandboxXref } from '../../apis/system/xref/seed-xref.js';
 import { createStaticDocs } from '../../apis/static-docs.js';
@@ -22,8 +20,6 @@ import { loadGatewayConfig, type GatewayConfig } from '../../shared/config/gatew
 import { createLogger } from '../../shared/logging.js';
 import type { AppEnv } from '../../shared/http/app-env.js';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
-import type { HttpClient } from '../../shared/vendor-http/http-client.js';
-import { createUndiciHttpClient } from '../../shared/vendor-http/undici-http-client.js';
 import { createTestKeys, type ClaimOverrides, type TestKeys } from './test-tokens.js';
 
 export interface TestAppOptions {
@@ -32,9 +28,11 @@ export interface TestAppOptions {
   readonly config?: Partial<Pick<GatewayConfig, 'rateLimit' | 'versions' | 'corsOrigins' | 'routeDeadlineMs' | 'bodyLimitBytes'>>;
   /** Replaces any dependency, e.g. a Redis rate-limit store or a fake port. */
   readonly deps?: Partial<AppDeps>;
+  /** Vendor choice per domain, as the gateway reads it (`{ ERP_VENDOR: 'sap-s4hana' }`); defaults otherwise. */
+  readonly vendors?: Readonly<Record<string, string>>;
 }
 
-export type SandboxVendor = 'netsuite' | 'salesforce';
+export type SandboxVendor = 'netsuite' | 'salesforce' | 'sap-s4hana' | 'dynamics-bc' | 'hubspot' | 'stripe' | 'chargebee' | 'zendesk' | 'servicenow';
 
 /** What a vendor sandbox recorded of one request (NetSuite keeps selected headers; Salesforce none). */
 export interface VendorRequest {
@@ -61,9 +59,9 @@ export interface TestApp {
   get(path: string, scope: string, init?: RequestInit): Promise<Response>;
   post(path: string, scope: string, body: unknown, init?: RequestInit): Promise<Response>;
   /** Arms a fault on one vendor sandbox (`POST /__sandbox/faults`). */
-  fault(vendor: 'netsuite' | 'salesforce', fault: Record<string, unknown>): Promise<void>;
+  fault(vendor: SandboxVendor, fault: Record<string, unknown>): Promise<void>;
   /** How many requests the vendor sandbox has seen (token requests included). */
-  vendorCalls(vendor: 'netsuite' | 'salesforce'): Promise<number>;
+  vendorCalls(vendor: SandboxVendor): Promise<number>;
   /** Requests per vendor path (`/services/rest/record/v1/customer/8812` → 1). */
   vendorCallsByPath(vendor: SandboxVendor): Promise<Record<string, number>>;
   /** The requests the vendor sandbox recorded, oldest first. */
@@ -94,11 +92,11 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
       },
     }),
   });
-  const netsuite = sandboxNetsuiteConfig(`${sandbox.url}/netsuite`);
-  const salesforce = sandboxSalesforceConfig(`${sandbox.url}/salesforce`);
-  const clients: HttpClient[] = [createUndiciHttpClient({ baseUrl: netsuite.baseUrl }), createUndiciHttpClient({ baseUrl: salesforce.baseUrl })];
+  // Only the vendor choice is read from `vendors`: every vendor is its sandbox.
+  const plan = planVendors(options.vendors ?? {});
+  const system = composeSystem(plan, { clock, logger, sandboxUrl: sandbox.url, budgetFor: (limits) => createMemoryOutboundBudget(limits, clock) });
   const xref = createMemoryXref();
-  await seedSandboxXref(xref);
+  await seedSandboxXref(xref, plan.vendors);
   const base = loadGatewayConfig({});
   const servers: TestServer[] = [];
 
@@ -107,9 +105,8 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     config: { ...base, ...options.config, versions: { ...base.versions, ...options.config?.versions } },
     logger,
     clock,
-    erp: createNetsuiteErpAdapter(netsuite, { http: clients[0]!, clock, logger }),
-    crm: createSalesforceCrmAdapter(salesforce, { http: clients[1]!, clock, logger }),
-    crmVendor: 'salesforce',
+    ...system.ports,
+    crmVendor: plan.vendors.crm,
     xref,
     verifier: createAccessTokenVerifier({ issuer: keys.issuer, audience: keys.audience, keys: keys.keySource, clock }),
     rateLimitStore: createMemoryRateLimitStore(clock),
@@ -172,7 +169,7 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     },
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
-      await Promise.all(clients.map((c) => c.close()));
+      await system.close();
       await sandbox.close();
     },
   };

@@ -52,7 +52,13 @@ describe('two gateway processes sharing one Redis', () => {
   it('both said at start-up that state is in Redis and tokens come from an external issuer', () => {
     for (const gw of gateways) {
       const listening = gw.logRecords().find((r) => r.msg === 'strata gateway listening');
-      expect(listening?.mode, gw.lines.join('\n')).toMatchObject({ state: 'redis', oauth: 'external issuer', vendors: `sandbox at ${sandbox.url}` });
+      expect(listening?.mode, gw.lines.join('\n')).toMatchObject({
+        state: 'redis',
+        oauth: 'external issuer',
+        vendors: { erp: 'netsuite', crm: 'salesforce', billing: 'stripe', support: 'zendesk' },
+        sandboxed: ['erp', 'crm', 'billing', 'support'],
+        sandbox: sandbox.url,
+      });
       expect(gw.lines.join('\n')).not.toMatch(/IN MEMORY|embedded issuer/);
     }
   });
