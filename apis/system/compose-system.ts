@@ -56,6 +56,8 @@ export interface ComposeSystemDeps {
   readonly sandboxUrl?: string;
   /** Builds the shared outbound budget once the limits of the chosen vendors are known. */
   readonly budgetFor?: (limits: Readonly<Record<string, VendorLimits>>) => OutboundBudget;
+  /** The HTTP client for one vendor base URL; default an undici keep-alive pool (the benchmark wraps it to record requests). */
+  readonly createHttpClient?: (baseUrl: string) => HttpClient;
 }
 
 /**
@@ -77,7 +79,7 @@ export const composeSystem = (plan: VendorPlan, deps: ComposeSystemDeps) => {
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(budget ? { budget } : {}),
     httpFor: (baseUrl: string) => {
-      const client = createUndiciHttpClient({ baseUrl, connections: 16 });
+      const client = deps.createHttpClient?.(baseUrl) ?? createUndiciHttpClient({ baseUrl, connections: 16 });
       clients.push(client);
       return client;
     },
