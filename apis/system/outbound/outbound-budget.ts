@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryRateLimitStore } from '../../../policies/rate-limit/memory-store.js';
@@ -74,7 +73,8 @@ export interface OutboundBudgetOptions {
   readonly leaseMs?: number;
 }
 
-const POLL_MS = 10;
+/** How often a waiting call looks for a slot freed by another process (its own process wakes it at once). */
+const POLL_MS = 25;
 
 /**
  * The vendor's published limits as a budget every gateway process shares (through Redis, or memory for
@@ -90,6 +90,29 @@ export const createOutboundBudget = (options: OutboundBudgetOptions): OutboundBu
     if (l.requests && !(l.requests.limit > 0 && l.requests.windowSeconds > 0)) throw new Error(`outbound budget: ${vendor}: requests limit and window must be positive`);
   }
   let lastAlertAt = Number.NEGATIVE_INFINITY;
+  // Calls of this process waiting for a slot of a vendor: a release here wakes one at once, so waiting
+  // costs no polling of the shared store; slots freed by other processes are found by the poll.
+  const waiters = new Map<string, Set<() => void>>();
+  const wakeOne = (vendor: string) => {
+    const set = waiters.get(vendor);
+    const next = set?.values().next().value;
+    if (next) {
+      set!.delete(next);
+      next();
+    }
+  };
+  const waitForRelease = (vendor: string, ms: number) =>
+    new Promise<void>((resolve) => {
+      const set = waiters.get(vendor) ?? new Set<() => void>();
+      waiters.set(vendor, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+    });
 
   /** Runs `op` on the shared store, or on the fallback (with an alert at most every 10 s) when it fails. */
   const shared = async <T>(op: (s: { rates: RateLimitStore; slots: SlotStore }) => Promise<T>): Promise<T> => {
@@ -134,12 +157,16 @@ export const createOutboundBudget = (options: OutboundBudgetOptions): OutboundBu
             release: () => {
               if (released) return;
               released = true;
-              store.release(vendor, slot.token).catch(() => undefined); // the lease expires anyway
+              store
+                .release(vendor, slot.token)
+                .catch(() => undefined) // the lease expires anyway
+                .finally(() => wakeOne(vendor));
             },
           });
         }
-        if (options.clock.now() + POLL_MS > waitUntil || ctx.signal.aborted) return refuse(1);
-        await sleep(POLL_MS);
+        const left = waitUntil - options.clock.now();
+        if (left <= 0 || ctx.signal.aborted) return refuse(1);
+        await waitForRelease(vendor, Math.min(POLL_MS, left));
       }
     },
   };
