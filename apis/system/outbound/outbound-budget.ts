@@ -67,7 +67,7 @@ export interface OutboundBudgetOptions {
   readonly fallback?: { readonly rates: RateLimitStore; readonly slots: SlotStore };
   readonly clock: Clock;
   readonly logger?: Logger;
-  /** How long a call may wait for a slot or a unit before it is refused. Default 250 ms. */
+  /** How long a call may wait for a free slot before it is refused (never past its deadline). Default 1 s: queueing briefly beats failing (Business Central itself queues up to 95). */
   readonly maxWaitMs?: number;
   /** Lease of a concurrency slot. Default 60 s. */
   readonly leaseMs?: number;
@@ -83,7 +83,7 @@ const POLL_MS = 25;
  * when the window is spent, it is refused with `vendor.rate_limited` and never reaches the vendor.
  */
 export const createOutboundBudget = (options: OutboundBudgetOptions): OutboundBudget => {
-  const maxWaitMs = options.maxWaitMs ?? 250;
+  const maxWaitMs = options.maxWaitMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 60_000;
   for (const [vendor, l] of Object.entries(options.limits)) {
     if (l.concurrency !== undefined && !(Number.isInteger(l.concurrency) && l.concurrency > 0)) throw new Error(`outbound budget: ${vendor}: concurrency must be a positive integer`);
