@@ -1,50 +1,38 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { serveSandbox } from '../../../../test/harness/sandbox-harness.js';
 import type { FaultRuleInput } from './sandbox-faults.js';
 import { createSapS4hanaSandbox, type RecordedRequest, type SapSandboxOptions, type WriteFaultInput } from './sandbox.js';
 
+/** Where the harness mounts the sandbox, as the sandbox server does. */
+export const MOUNT = '/sap-s4hana';
+
 /**
  * Test support: the SAP sandbox served over real HTTP on 127.0.0.1, port 0, mounted at `/sap-s4hana`
- * as the sandbox server mounts it, plus a typed client for its control API.
+ * as the sandbox server mounts it (test/harness/sandbox-harness.ts), plus a typed client for its control API.
  */
 export const serveSapSandbox = async (options: SapSandboxOptions = {}) => {
-  const app = new Hono().route('/sap-s4hana', createSapS4hanaSandbox(options));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}/sap-s4hana`;
-
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/__sandbox${path}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status}`);
-    return res.status === 204 ? undefined : res.json();
-  };
+  const harness = await serveSandbox<FaultRuleInput, RecordedRequest>(createSapS4hanaSandbox(options), { basePath: MOUNT, reset: true });
+  const { origin, baseUrl, server, control } = harness;
 
   return {
+    origin,
     baseUrl,
-    addFault: (rule: FaultRuleInput) => control('POST', '/faults', rule),
-    clearFaults: () => control('DELETE', '/faults'),
-    stats: async () => (await control('GET', '/stats')) as { total: number; byPath: Record<string, number> },
+    server,
+    harness,
+    addFault: (rule: FaultRuleInput) => control.fault(rule),
+    clearFaults: () => control.clearFaults(),
+    stats: () => control.stats(),
     /** Vendor requests whose path contains `fragment`. */
-    count: async (fragment: string) => Object.entries(((await control('GET', '/stats')) as { byPath: Record<string, number> }).byPath).reduce((n, [p, hits]) => (p.includes(fragment) ? n + hits : n), 0),
+    count: async (fragment: string) => Object.entries((await control.stats()).byPath).reduce((n, [p, hits]) => (p.includes(fragment) ? n + hits : n), 0),
     /** Zeroes the counts and forgets recorded requests; faults, sessions and data stay. */
-    resetStats: () => control('DELETE', '/stats'),
-    requests: async () => ((await control('GET', '/requests')) as { requests: RecordedRequest[] }).requests,
-    expireSessions: () => control('DELETE', '/sessions'),
+    resetStats: () => control.resetStats(),
+    requests: () => control.requests(),
+    expireSessions: () => control.send('DELETE', '/sessions'),
     /** A fault for writes only (see `WriteFaultInput`). */
-    writeFault: (rule: WriteFaultInput) => control('POST', '/write-faults', rule),
-    reset: () => control('POST', '/reset'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Hung `timeout` faults hold connections open: end them, then close.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    writeFault: (rule: WriteFaultInput) => control.send('POST', '/write-faults', rule),
+    /** Seeds, faults, logs and sessions back to the start. */
+    reset: () => control.send('POST', '/reset'),
+    /** Ends held connections (hung `timeout` faults), then closes the server. */
+    close: () => harness.close(),
   };
 };
 
