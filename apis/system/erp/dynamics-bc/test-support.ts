@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
-import { createLogger } from '../../../../shared/logging.js';
 import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
+import { captureLogger } from '../../../../test/harness/sandbox-harness.js';
 import { SANDBOX_DYNAMICS_BC, sandboxDynamicsBcConfig, type DynamicsBcConfig, type DynamicsBcResilience } from './config.js';
 import { createDynamicsBcErpAdapter } from './adapter.js';
 
@@ -29,17 +28,8 @@ export const callCtx = (clock: Clock, deadlineMs = 5_000): CallContext => {
   };
 };
 
-/** A pino logger (the project's, with its redaction) writing into memory. */
-export const captureLogger = () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), text: () => lines.join('') };
-};
+/** A pino logger (the project's, with its redaction) writing into memory: the shared one. */
+export { captureLogger };
 
 /** The real adapter over undici, pointed at a sandbox; `close()` ends the pool. */
 export const sandboxAdapter = (
@@ -51,5 +41,5 @@ export const sandboxAdapter = (
   const config = { ...sandboxDynamicsBcConfig(baseUrl, options.resilience ? { resilience: options.resilience } : {}), ...options.config };
   const http = createUndiciHttpClient({ baseUrl: config.baseUrl, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
   const erp = createDynamicsBcErpAdapter(config, { http, clock, logger: log.logger });
-  return { erp, logs: log.text, close: () => http.close() };
+  return { erp, logs: log.text, lines: log.lines, close: () => http.close() };
 };
