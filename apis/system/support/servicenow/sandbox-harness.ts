@@ -1,41 +1,25 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
-import { createLogger } from '../../../../shared/logging.js';
 import type { HttpClient } from '../../../../shared/vendor-http/http-client.js';
 import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
+import { captureLogger, serveSandbox, type SandboxStats } from '../../../../test/harness/sandbox-harness.js';
 import type { SupportPort } from '../contract.js';
 import { createServicenowSupportAdapter } from './adapter.js';
 import { SANDBOX_SERVICENOW_CREDENTIALS, sandboxServicenowConfig, type ServicenowConfig } from './config.js';
 import type { FaultRule } from './sandbox-faults.js';
 import { createServicenowSandbox, type RecordedRequest, type ServicenowSandboxOptions } from './sandbox.js';
 
+export { captureLogger };
+
 /**
  * Test support: the ServiceNow sandbox served over real HTTP on 127.0.0.1, port 0, mounted at
- * `/servicenow` as the sandbox server mounts it, with a client for its control API and for the
- * Table API itself (with a token of its own, to look behind the adapter: how many companies carry
- * a reference, …).
+ * `/servicenow` as the sandbox server mounts it (test/harness/sandbox-harness.ts), with a client for
+ * its control API and for the Table API itself (with a token of its own, to look behind the adapter:
+ * how many companies carry a reference, …).
  */
 export const startServicenowSandbox = async (options: ServicenowSandboxOptions = {}) => {
-  const root = new Hono().route('/servicenow', createServicenowSandbox(options));
-  const server = serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  if (!server.listening) await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/servicenow`;
-
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/__sandbox${path}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status}`);
-    return res.status === 204 ? undefined : res.json();
-  };
-  const requests = async () => ((await control('GET', '/requests')) as { requests: RecordedRequest[] }).requests;
+  const harness = await serveSandbox<FaultRule, RecordedRequest>(createServicenowSandbox(options), { basePath: '/servicenow', reset: true });
+  const { origin, baseUrl, server, control } = harness;
   /** A fresh access token (client credentials), as another ServiceNow client would get one. */
   const token = async (): Promise<string> => {
     const res = await fetch(`${baseUrl}/oauth_token.do`, {
@@ -48,7 +32,11 @@ export const startServicenowSandbox = async (options: ServicenowSandboxOptions =
   };
 
   return {
+    origin,
     baseUrl,
+    server,
+    /** The shared harness (for test/harness/vendor-reliability-kit.ts). */
+    harness,
     token,
     /** A Table API call with a token of its own (recorded and counted like any other request). */
     vendor: async (path: string, init: RequestInit = {}) =>
@@ -60,22 +48,19 @@ export const startServicenowSandbox = async (options: ServicenowSandboxOptions =
       if (!res.ok) throw new Error(`sandbox rows ${table}: ${res.status}`);
       return ((await res.json()) as { result: Record<string, string>[] }).result;
     },
-    injectFault: (rule: FaultRule) => control('POST', '/faults', rule),
-    clearFaults: () => control('DELETE', '/faults'),
-    stats: async () => (await control('GET', '/stats')) as { total: number; byPath: Record<string, number> },
+    injectFault: (rule: FaultRule) => control.fault(rule),
+    clearFaults: () => control.clearFaults(),
+    stats: (): Promise<SandboxStats<RecordedRequest>> => control.stats(),
     /** Zeroes the counts and forgets recorded requests; faults and data stay. */
-    resetStats: () => control('DELETE', '/stats'),
-    expireTokens: () => control('DELETE', '/tokens'),
-    requests,
+    resetStats: () => control.resetStats(),
+    expireTokens: () => control.send('DELETE', '/tokens'),
+    requests: () => control.requests(),
     /** Vendor requests with this method whose path contains `fragment`. */
-    count: async (method: string, fragment: string) => (await requests()).filter((r) => r.method === method && r.path.includes(fragment)).length,
+    count: async (method: string, fragment: string) => (await control.requests()).filter((r) => r.method === method && r.path.includes(fragment)).length,
     /** Faults, recorded requests, tokens and data back to the seed. */
-    reset: () => control('POST', '/reset'),
-    async close(): Promise<void> {
-      // Hung `timeout` faults hold connections open: end them, then close.
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    reset: () => control.send('POST', '/reset'),
+    /** Ends held connections (hung `timeout` faults), then closes the server. */
+    close: () => harness.close(),
   };
 };
 
@@ -88,18 +73,6 @@ export const callCtx = (clock: Clock, deadlineMs = 3_000): CallContext => {
   const controller = new AbortController();
   setTimeout(() => controller.abort(new DOMException('deadline exceeded', 'TimeoutError')), deadlineMs).unref();
   return { signal: controller.signal, deadlineAt: clock.now() + deadlineMs, requestId: TRACE_ID, trace: { traceId: TRACE_ID, spanId: '00f067aa0ba902b7', flags: '01' } };
-};
-
-/** A pino logger (the project's, with its redaction) writing into memory. */
-export const captureLogger = () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), lines, text: () => lines.join('') };
 };
 
 /** The real adapter over undici, pointed at the sandbox; `close()` ends the pool. */
