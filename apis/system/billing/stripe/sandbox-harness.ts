@@ -1,36 +1,24 @@
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { systemClock, type Clock } from '../../../../shared/clock.js';
-import { createLogger } from '../../../../shared/logging.js';
 import type { HttpClient } from '../../../../shared/vendor-http/http-client.js';
 import { createUndiciHttpClient, type UndiciHttpClientOptions } from '../../../../shared/vendor-http/undici-http-client.js';
+import { captureLogger, serveSandbox, type SandboxStats } from '../../../../test/harness/sandbox-harness.js';
 import { createStripeBillingAdapter } from './adapter.js';
 import { SANDBOX_STRIPE_SECRET_KEY, sandboxStripeConfig, type StripeConfig, type StripeResilience } from './config.js';
 import type { FaultRule } from './sandbox-faults.js';
 import { createStripeSandbox, type RecordedRequest, type StripeSandboxOptions } from './sandbox.js';
+
+export { captureLogger } from '../../../../test/harness/sandbox-harness.js';
 
 /**
  * Test support: the Stripe sandbox served over real HTTP on 127.0.0.1, port 0, mounted at `/stripe`
  * as the sandbox server mounts it, with a typed client for its control API and its Stripe API.
  */
 export const serveStripeSandbox = async (options: StripeSandboxOptions = {}) => {
-  const app = new Hono().route('/stripe', createStripeSandbox(options));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}/stripe`;
-
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/__sandbox${path}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status}`);
-    return res.status === 204 ? undefined : res.json();
-  };
+  // Re-rooted so the sandbox's own context variables (`Hono<Env>`) stay inside it, as the sandbox server's `route` keeps them.
+  const app = new Hono().route('/', createStripeSandbox(options));
+  const harness = await serveSandbox<FaultRule, RecordedRequest>(app, { basePath: '/stripe', reset: true });
+  const { origin, baseUrl, server, control } = harness;
 
   /** A raw Stripe call with the sandbox key: `stripe('GET', '/v1/customers/cus_…')`. */
   const stripe = async (method: string, pathAndQuery: string, init: { form?: string; headers?: Record<string, string> } = {}) => {
@@ -54,42 +42,28 @@ export const serveStripeSandbox = async (options: StripeSandboxOptions = {}) => 
   };
 
   return {
+    origin,
     baseUrl,
+    server,
+    /** The shared harness (`test/harness/sandbox-harness.ts`), for the shared reliability kit. */
+    harness,
     stripe,
-    addFault: (rule: FaultRule) => control('POST', '/faults', rule),
-    clearFaults: () => control('DELETE', '/faults'),
-    stats: async () => (await control('GET', '/stats')) as { total: number; byPath: Record<string, number> },
-    resetStats: () => control('DELETE', '/stats'),
-    requests: async () => ((await control('GET', '/requests')) as { requests: RecordedRequest[] }).requests,
+    addFault: (rule: FaultRule) => control.fault(rule),
+    clearFaults: () => control.clearFaults(),
+    stats: (): Promise<SandboxStats<RecordedRequest>> => control.stats(),
+    resetStats: () => control.resetStats(),
+    requests: () => control.requests(),
     /** Fresh seed data, no faults, no recorded requests, no idempotency keys. */
-    reset: () => control('POST', '/reset'),
+    reset: () => control.reset!(),
     /** Stripe requests whose path contains `fragment` (`method` optional). */
     async count(fragment: string, method?: string): Promise<number> {
-      const requests = ((await control('GET', '/requests')) as { requests: RecordedRequest[] }).requests;
-      return requests.filter((r) => r.path.includes(fragment) && (!method || r.method === method)).length;
+      return (await control.requests()).filter((r) => r.path.includes(fragment) && (!method || r.method === method)).length;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Hung `timeout` faults hold connections open: end them, then close.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => harness.close(),
   };
 };
 
 export type StripeSandboxHandle = Awaited<ReturnType<typeof serveStripeSandbox>>;
-
-/** A pino logger (the project's, with its redaction) writing into memory. */
-export const captureLogger = () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), lines, text: () => lines.join('') };
-};
 
 /** The real adapter over undici, pointed at a sandbox; `close()` ends the pool. */
 export const sandboxStripeAdapter = (
