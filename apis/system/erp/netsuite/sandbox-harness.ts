@@ -1,48 +1,41 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { serveSandbox, type SandboxStats } from '../../../../test/harness/sandbox-harness.js';
 import type { FaultRuleInput } from './sandbox-faults.js';
 import { createNetsuiteSandbox, type NetsuiteSandboxOptions, type RecordedRequest } from './sandbox.js';
 
+/** What `GET /__sandbox/created` lists: the records clients created since the last reset. */
+export interface NetsuiteCreatedRecords {
+  readonly customers: { id: string; externalId?: string; companyName: string }[];
+  readonly salesOrders: { id: string; tranId: string; externalId?: string; customerId: string }[];
+}
+
 /**
  * Test support: the NetSuite sandbox served over real HTTP on 127.0.0.1, port 0, mounted at
- * `/netsuite` as the sandbox server mounts it, plus a typed client for its control API.
+ * `/netsuite` as the sandbox server mounts it (test/harness/sandbox-harness.ts), plus a typed client
+ * for its control API, NetSuite's own routes included (tokens, created records).
  */
 export const serveNetsuiteSandbox = async (options: NetsuiteSandboxOptions = {}) => {
-  const app = new Hono().route('/netsuite', createNetsuiteSandbox(options));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}/netsuite`;
-
-  const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(baseUrl + path, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status}`);
-    return res.status === 204 ? undefined : res.json();
-  };
+  const harness = await serveSandbox<FaultRuleInput, RecordedRequest>(createNetsuiteSandbox(options), { basePath: '/netsuite', reset: true });
+  const { origin, baseUrl, server, control } = harness;
 
   return {
+    origin,
     baseUrl,
-    addFault: (rule: FaultRuleInput) => control('POST', '/__sandbox/faults', rule),
-    clearFaults: () => control('DELETE', '/__sandbox/faults'),
-    stats: async () => (await control('GET', '/__sandbox/stats')) as { total: number; byPath: Record<string, number> },
+    server,
+    harness,
+    addFault: (rule: FaultRuleInput) => control.fault(rule),
+    clearFaults: () => control.clearFaults(),
+    stats: (): Promise<SandboxStats<RecordedRequest>> => control.stats(),
     /** Zeroes the counts and forgets recorded requests; faults and issued tokens stay. */
-    resetStats: () => control('DELETE', '/__sandbox/stats'),
-    requests: async () => ((await control('GET', '/__sandbox/requests')) as { requests: RecordedRequest[] }).requests,
-    revokeTokens: () => control('DELETE', '/__sandbox/tokens'),
+    resetStats: () => control.resetStats(),
+    /** The recorded vendor requests (paths relative to the mount point), oldest first. */
+    requests: async (): Promise<RecordedRequest[]> => [...(await control.requests())],
+    revokeTokens: () => control.send('DELETE', '/tokens'),
     /** The records clients created since the last reset (internal id, document number, external id …). */
-    created: async () => (await control('GET', '/__sandbox/created')) as { customers: { id: string; externalId?: string; companyName: string }[]; salesOrders: { id: string; tranId: string; externalId?: string; customerId: string }[] },
-    reset: () => control('POST', '/__sandbox/reset'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Hung `timeout` faults hold connections open: end them, then close.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    created: async () => (await control.send('GET', '/created')) as NetsuiteCreatedRecords,
+    /** Faults, counts, recorded requests, issued tokens and written records all forgotten. */
+    reset: () => control.send('POST', '/reset'),
+    /** Ends held connections (hung `timeout` faults), then closes the server. */
+    close: () => harness.close(),
   };
 };
 

@@ -1,15 +1,17 @@
-import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
-import { createLogger } from '../../../../shared/logging.js';
 import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
+import { captureLogger } from '../../../../test/harness/sandbox-harness.js';
 import { NS_CLIENT_ASSERTION_TYPE, NS_SCOPE, NS_TOKEN_PATH, NsTokenResponseSchema } from '../../../../openapi/vendors/netsuite/types.js';
 import { createNetsuiteErpAdapter } from './adapter.js';
 import { sandboxNetsuiteConfig, type NetsuiteConfig, type NetsuiteResilience } from './config.js';
 import { SANDBOX_CERTIFICATE_ID, SANDBOX_CLIENT_ID, sandboxKeyPair } from './sandbox-credentials.js';
 
 /** Test support for the NetSuite suites: a call context, a capturing logger, an adapter on the sandbox. */
+
+/** The shared capturing logger (debug level, the project's redaction): `lines`, `text()`. */
+export { captureLogger };
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -30,18 +32,6 @@ export const callCtx = (clock: Clock, deadlineMs = 5_000): CallContext => {
   };
 };
 
-/** A pino logger (the project's, with its redaction) writing into memory. */
-export const captureLogger = () => {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), text: () => lines.join('') };
-};
-
 /** The real adapter over undici, pointed at a sandbox; `close()` ends the pool. */
 export const sandboxAdapter = (
   baseUrl: string,
@@ -52,7 +42,7 @@ export const sandboxAdapter = (
   const config = { ...sandboxNetsuiteConfig(baseUrl, options.resilience ? { resilience: options.resilience } : {}), ...options.config };
   const http = createUndiciHttpClient({ baseUrl: config.baseUrl, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
   const erp = createNetsuiteErpAdapter(config, { http, clock, logger: log.logger });
-  return { erp, logs: log.text, close: () => http.close() };
+  return { erp, logs: log.text, logLines: () => log.lines, close: () => http.close() };
 };
 
 /** A bearer token from the sandbox, as another NetSuite integration would get one (for seeding writes in tests). */
