@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { systemClock } from '../../../../shared/clock.js';
 import type { AppEnv } from '../../../../shared/http/app-env.js';
-import { onError } from '../../../../shared/http/on-error.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../../shared/http/problem.js';
-import { requestContext } from '../../../../policies/request-context/request-context.js';
+import { createRouterTestApp } from '../../../../test/harness/router-test-app.js';
 import { BillingCustomerSchema, BillingInvoiceSchema, SubscriptionSchema } from '../contract.js';
 import { createBillingRouter } from '../router.js';
 import type { StripeResilience } from '../stripe/config.js';
-import { captureLogger, sandboxStripeAdapter, serveStripeSandbox, type StripeSandboxHandle } from '../stripe/sandbox-harness.js';
+import { sandboxStripeAdapter, serveStripeSandbox, type StripeSandboxHandle } from '../stripe/sandbox-harness.js';
 
 /** The billing system routes with the real Stripe adapter against the Stripe sandbox over HTTP. */
 let sandbox: StripeSandboxHandle;
@@ -28,11 +26,7 @@ afterEach(async () => {
 const createTestBillingApp = (options: { deadlineMs?: number; resilience?: StripeResilience; sandboxUrl?: string } = {}) => {
   const adapter = sandboxStripeAdapter(options.sandboxUrl ?? sandbox.baseUrl, { resilience: { backoffMs: 10, ...options.resilience } });
   closers.push(adapter.close);
-  const app = new Hono<AppEnv>();
-  app.use('*', requestContext({ logger: captureLogger().logger, clock: systemClock, deadlineMs: options.deadlineMs ?? 3_000 }));
-  app.route('/system/v1/billing', createBillingRouter({ billing: adapter.billing }));
-  app.onError(onError);
-  return app;
+  return createRouterTestApp('/system/v1/billing', createBillingRouter({ billing: adapter.billing }), options);
 };
 
 const post = (app: Hono<AppEnv>, path: string, body: unknown) =>

@@ -2,11 +2,10 @@ import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../shared/clock.js';
 import type { AppEnv } from '../../../../shared/http/app-env.js';
-import { notFound, onError } from '../../../../shared/http/on-error.js';
 import { ProblemSchema } from '../../../../shared/http/problem.js';
 import { createUndiciHttpClient } from '../../../../shared/vendor-http/undici-http-client.js';
 import type { HttpClient } from '../../../../shared/vendor-http/http-client.js';
-import { requestContext } from '../../../../policies/request-context/request-context.js';
+import { createRouterTestApp } from '../../../../test/harness/router-test-app.js';
 import { z } from 'zod';
 import { ContactSchema, CrmAccountSchema, OpportunitySchema, type CrmPort } from '../contract.js';
 import { createSalesforceCrmAdapter } from '../salesforce/adapter.js';
@@ -30,11 +29,7 @@ describe('CRM system routes', () => {
       { ...sandboxSalesforceConfig(sandbox.baseUrl), retries: 1, backoffMs: 5, attemptTimeoutMs: 300, ...overrides },
       { http, clock: systemClock, logger: logs.logger },
     );
-    app = new Hono<AppEnv>();
-    app.use('*', requestContext({ logger: logs.logger, clock: systemClock, deadlineMs: 2_000 }));
-    app.route('/system/v1/crm', createCrmRouter({ crm }));
-    app.onError(onError);
-    app.notFound(notFound);
+    app = createRouterTestApp('/system/v1/crm', createCrmRouter({ crm }), { logger: logs.logger, deadlineMs: 2_000 });
   };
   const get = (path: string) => app.request(`/system/v1/crm${path}`);
   const send = (method: 'PATCH' | 'PUT', path: string, body: unknown) =>

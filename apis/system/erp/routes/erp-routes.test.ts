@@ -3,14 +3,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { z } from 'zod';
 import { systemClock } from '../../../../shared/clock.js';
 import type { AppEnv } from '../../../../shared/http/app-env.js';
-import { onError } from '../../../../shared/http/on-error.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../../shared/http/problem.js';
-import { requestContext } from '../../../../policies/request-context/request-context.js';
+import { createRouterTestApp } from '../../../../test/harness/router-test-app.js';
 import { NS_CUSTOMER_PATH } from '../../../../openapi/vendors/netsuite/types.js';
 import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema, PaymentSchema, SalesOrderSchema } from '../contract.js';
 import type { NetsuiteResilience } from '../netsuite/config.js';
 import { serveNetsuiteSandbox, type NetsuiteSandboxHandle } from '../netsuite/sandbox-harness.js';
-import { captureLogger, createInSandbox, sandboxAdapter } from '../netsuite/test-support.js';
+import { createInSandbox, sandboxAdapter } from '../netsuite/test-support.js';
 import { createErpRouter } from '../router.js';
 
 /** The ERP system routes with the real NetSuite adapter against the sandbox over HTTP. */
@@ -30,11 +29,7 @@ afterEach(async () => {
 const createTestErpApp = (options: { deadlineMs?: number; resilience?: NetsuiteResilience } = {}) => {
   const adapter = sandboxAdapter(sandbox.baseUrl, systemClock, { resilience: { backoffMs: 10, ...options.resilience } });
   closers.push(adapter.close);
-  const app = new Hono<AppEnv>();
-  app.use('*', requestContext({ logger: captureLogger().logger, clock: systemClock, deadlineMs: options.deadlineMs ?? 3_000 }));
-  app.route('/system/v1/erp', createErpRouter({ erp: adapter.erp }));
-  app.onError(onError);
-  return app;
+  return createRouterTestApp('/system/v1/erp', createErpRouter({ erp: adapter.erp }), options);
 };
 
 const post = (app: Hono<AppEnv>, path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

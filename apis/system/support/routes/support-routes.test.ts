@@ -1,15 +1,12 @@
-import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { systemClock } from '../../../../shared/clock.js';
-import type { AppEnv } from '../../../../shared/http/app-env.js';
-import { notFound, onError } from '../../../../shared/http/on-error.js';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../../../../shared/http/problem.js';
-import { requestContext } from '../../../../policies/request-context/request-context.js';
+import { createRouterTestApp } from '../../../../test/harness/router-test-app.js';
 import { CaseSchema, EntitlementSchema, OrganizationSchema, RESPONSE_TARGET_MINUTES } from '../contract.js';
 import { createSupportRouter } from '../router.js';
 import type { ZendeskResilience } from '../zendesk/config.js';
-import { captureLogger, sandboxAdapter, startZendeskSandbox, type ZendeskSandboxHandle } from '../zendesk/sandbox-harness.js';
+import { sandboxAdapter, startZendeskSandbox, type ZendeskSandboxHandle } from '../zendesk/sandbox-harness.js';
 
 // The support router in a small app (request context first, router at /system/v1/support, the one
 // onError), with the real Zendesk adapter against its sandbox over HTTP. Auth is tested with the policies;
@@ -30,12 +27,7 @@ afterEach(async () => {
 const createTestSupportApp = (options: { deadlineMs?: number; resilience?: ZendeskResilience } = {}) => {
   const adapter = sandboxAdapter(sandbox.baseUrl, systemClock, { resilience: { backoffMs: 5, ...options.resilience } });
   closers.push(adapter.close);
-  const app = new Hono<AppEnv>();
-  app.use('*', requestContext({ logger: captureLogger().logger, clock: systemClock, deadlineMs: options.deadlineMs ?? 3_000 }));
-  app.route('/system/v1/support', createSupportRouter({ support: adapter.support }));
-  app.onError(onError);
-  app.notFound(notFound);
-  return app;
+  return createRouterTestApp('/system/v1/support', createSupportRouter({ support: adapter.support }), options);
 };
 const request = (path: string, init?: RequestInit) => createTestSupportApp().request(`/system/v1/support${path}`, init);
 const send = (method: 'POST' | 'PUT', path: string, body: unknown) => request(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
