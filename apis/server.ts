@@ -74,6 +74,7 @@ const main = async () => {
   const system = composeSystem(plan, {
     clock,
     logger,
+    limitOverrides: config.vendorLimits,
     ...(sandboxUrl ? { sandboxUrl } : {}),
     budgetFor: (limits) => (redis ? createRedisOutboundBudget(redis, limits, clock, logger) : createMemoryOutboundBudget(limits, clock)),
   });

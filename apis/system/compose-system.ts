@@ -56,6 +56,8 @@ export interface ComposeSystemDeps {
   readonly sandboxUrl?: string;
   /** Builds the shared outbound budget once the limits of the chosen vendors are known. */
   readonly budgetFor?: (limits: Readonly<Record<string, VendorLimits>>) => OutboundBudget;
+  /** Limits replacing a vendor's published defaults (`STRATA_CONFIG.vendorLimits`). */
+  readonly limitOverrides?: Readonly<Record<string, VendorLimits>>;
   /** The HTTP client for one vendor base URL; default an undici keep-alive pool (the benchmark wraps it to record requests). */
   readonly createHttpClient?: (baseUrl: string) => HttpClient;
 }
@@ -72,7 +74,7 @@ export const composeSystem = (plan: VendorPlan, deps: ComposeSystemDeps) => {
     const config = plan.configs[domain] ?? definition.sandbox(`${deps.sandboxUrl}/${plan.vendors[domain]}`);
     return { domain, vendor: plan.vendors[domain], definition, config };
   });
-  const limits = Object.fromEntries(resolved.map((r) => [r.vendor, r.definition.limits(r.config)]));
+  const limits = Object.fromEntries(resolved.map((r) => [r.vendor, deps.limitOverrides?.[r.vendor] ?? r.definition.limits(r.config)]));
   const budget = deps.budgetFor?.(limits);
   const adapterDeps = {
     clock: deps.clock,

@@ -47,8 +47,10 @@ describe('loadGatewayConfig', () => {
         clients: { 'crm-integration': 'gold' },
         versions: { 'system/v1': { deprecation: '2026-12-31T23:59:59Z', sunset: '2027-06-30T23:59:59Z', link: 'https://docs.strata.dev/v1-migration' } },
         corsOrigins: ['https://crm.example'],
+        vendorLimits: { zendesk: { requests: { limit: 700, windowSeconds: 60 } }, netsuite: { concurrency: 65 } },
       }),
     });
+    expect(c.vendorLimits).toEqual({ zendesk: { requests: { limit: 700, windowSeconds: 60 } }, netsuite: { concurrency: 65 } });
     expect(c.rateLimit.plans).toEqual({ gold: { limit: 6000, windowSeconds: 60 }, trial: { limit: 10, windowSeconds: 60 } });
     expect(c.rateLimit.clients).toEqual({ 'crm-integration': 'gold' });
     expect(c.versions['system/v1']?.sunset).toBe('2027-06-30T23:59:59Z');
@@ -60,6 +62,7 @@ describe('loadGatewayConfig', () => {
     [{ versions: { 'system/v1': { deprecation: '2027-01-01T00:00:00Z', sunset: '2026-01-01T00:00:00Z' } } }, 'STRATA_CONFIG.versions.system/v1'],
     [{ plans: { gold: '6000 per minute' } }, 'STRATA_CONFIG.plans.gold'],
     [{ unknownKey: true }, 'STRATA_CONFIG'],
+    [{ vendorLimits: { netsuite: { concurrency: 0 } } }, 'STRATA_CONFIG.vendorLimits.netsuite.concurrency'],
     ['{not json', 'STRATA_CONFIG'],
   ])('when the STRATA_CONFIG file is wrong (%o), names the bad key', (content, key) => {
     expect(() => loadGatewayConfig({ STRATA_CONFIG: file(content) })).toThrow(key);

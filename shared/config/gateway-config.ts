@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { VendorLimits } from '../resilience/outbound-budget.js';
 import { RatePlanSchema, type RatePlan } from './rate-plan.js';
 
 /** Thrown at start-up; the message names the bad key. */
@@ -28,6 +29,19 @@ const FileConfigSchema = z.strictObject({
   /** "<layer>/v<major>" → lifecycle. Versions listed here exist; v1 of every layer always does. */
   versions: z.record(z.string().regex(/^(system|process|experience)\/v\d+$/), VersionLifecycleSchema).default({}),
   corsOrigins: z.array(z.url()).default([]),
+  /**
+   * Per-vendor outbound limits replacing the published defaults: the tenant's own plan (a Zendesk
+   * Enterprise plan, a NetSuite account with SuiteCloud Plus licences), or a sandbox under load test.
+   */
+  vendorLimits: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9-]{1,31}$/),
+      z.strictObject({
+        requests: z.strictObject({ limit: z.number().int().min(1), windowSeconds: z.number().int().min(1) }).optional(),
+        concurrency: z.number().int().min(1).optional(),
+      }),
+    )
+    .default({}),
 });
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -60,6 +74,8 @@ export interface GatewayConfig {
   /** "<layer>/v<major>" → lifecycle; always has the v1 of each layer. */
   readonly versions: Readonly<Record<string, VersionLifecycle>>;
   readonly corsOrigins: readonly string[];
+  /** vendor → limits replacing its published defaults. */
+  readonly vendorLimits: Readonly<Record<string, VendorLimits>>;
   readonly logLevel: string;
   readonly routeDeadlineMs: number;
   readonly bodyLimitBytes: number;
@@ -114,6 +130,7 @@ export const loadGatewayConfig = (env: NodeJS.ProcessEnv): GatewayConfig => {
     rateLimit: { defaultPlan: e.RATE_LIMIT_DEFAULT, plans: file.plans, clients: file.clients },
     versions,
     corsOrigins: file.corsOrigins,
+    vendorLimits: file.vendorLimits,
     logLevel: e.LOG_LEVEL,
     routeDeadlineMs: e.ROUTE_DEADLINE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -14,6 +14,7 @@ import { createRedis, waitForRedis } from '../../shared/redis.js';
 import { LAYER_VERSIONS } from '../../openapi/documents.js';
 import { requestContext } from '../../policies/request-context/request-context.js';
 import { systemClock } from '../../shared/clock.js';
+import { loadGatewayConfig } from '../../shared/config/gateway-config.js';
 import type { AppEnv } from '../../shared/http/app-env.js';
 import { notFound, onError } from '../../shared/http/on-error.js';
 import { createLogger } from '../../shared/logging.js';
@@ -31,6 +32,7 @@ const system = composeSystem(plan, {
   clock,
   logger,
   sandboxUrl,
+  limitOverrides: loadGatewayConfig(process.env).vendorLimits,
   budgetFor: (limits) => (redis ? createRedisOutboundBudget(redis, limits, clock, logger) : createMemoryOutboundBudget(limits, clock)),
 });
 const xref = createMemoryXref();

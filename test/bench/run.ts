@@ -5,7 +5,10 @@
  * and a policy-free twin of the gateway as the baseline. Bounded: each scenario runs a fixed time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SANDBOX_VENDORS } from '../../apis/sandbox-server.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { freePort } from '../harness/free-port.js';
@@ -70,8 +73,23 @@ const measure = async (
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUsPerReq: (cpu / total) * 1e6, non2xx: r.non2xx + r.errors };
 };
 
+/**
+ * The sandboxes impose no vendor limits, and the published ones (Stripe test mode 25/s, Zendesk
+ * 200/min, NetSuite 15 concurrent) would turn a load test into a test of the budget's refusals:
+ * both the gateway and its policy-free twin get the same generous limits. The budget's own cost
+ * (its Redis round trips) stays in both.
+ */
+const benchConfig = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+  const file = join(dir, 'strata.json');
+  const generous = { requests: { limit: 1_000_000, windowSeconds: 1 }, concurrency: 1_000 };
+  writeFileSync(file, JSON.stringify({ vendorLimits: Object.fromEntries(SANDBOX_VENDORS.map((v) => [v, generous])) }));
+  return file;
+};
+
 const main = async () => {
   const redis = await startRedisServer();
+  const strataConfig = benchConfig();
   const [sandboxPort, gatewayPort, issuerPort, baselinePort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const sandboxProcess = start('apis/sandbox-main.ts', { SANDBOX_PORT: String(sandboxPort) });
@@ -82,8 +100,9 @@ const main = async () => {
     SANDBOX_URL: sandboxUrl,
     REDIS_URL: redis.url,
     RATE_LIMIT_DEFAULT: '100000000/60s',
+    STRATA_CONFIG: strataConfig,
   });
-  const baseline = start('test/bench/policy-free-server.ts', { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl, REDIS_URL: redis.url });
+  const baseline = start('test/bench/policy-free-server.ts', { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl, REDIS_URL: redis.url, STRATA_CONFIG: strataConfig });
   await Promise.all([waitFor(`http://127.0.0.1:${gatewayPort}/health`), waitFor(`http://127.0.0.1:${baselinePort}/bare`)]);
 
   const tokenResponse = await fetch(`http://127.0.0.1:${issuerPort}/token`, {
@@ -126,10 +145,10 @@ const main = async () => {
   for (const r of rows) console.log(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.cpuUsPerReq)} | ${fmt(r.rps / bare.rps, 2)} | ${r.non2xx} |`);
   console.log(`\nwhole chain / policies off (system route): ${fmt((on.rps / off.rps) * 100, 1)} % of throughput, ${fmt(on.cpuUsPerReq - off.cpuUsPerReq)} µs more CPU per request (target ≥ 60 %)`);
   console.log('\nPer domain: one system read through the gateway vs the same vendor request sent to the sandbox directly\n');
-  console.log('| domain (vendor) | vendor calls per read | gateway req/s | p50/p99 ms | sandbox direct req/s | p50/p99 ms | gateway ÷ direct |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| domain (vendor) | vendor calls per read | gateway req/s | p50/p99 ms | sandbox direct req/s | p50/p99 ms | gateway ÷ direct | non-2xx (gateway/direct) |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const d of domainRows) {
-    console.log(`| ${d.domain} (${d.vendor}) | ${d.calls} | ${fmt(d.gateway.rps)} | ${fmt(d.gateway.p50)}/${fmt(d.gateway.p99)} | ${fmt(d.direct.rps)} | ${fmt(d.direct.p50)}/${fmt(d.direct.p99)} | ${fmt(d.gateway.rps / d.direct.rps, 2)} |`);
+    console.log(`| ${d.domain} (${d.vendor}) | ${d.calls} | ${fmt(d.gateway.rps)} | ${fmt(d.gateway.p50)}/${fmt(d.gateway.p99)} | ${fmt(d.direct.rps)} | ${fmt(d.direct.p50)}/${fmt(d.direct.p99)} | ${fmt(d.gateway.rps / d.direct.rps, 2)} | ${d.gateway.non2xx}/${d.direct.non2xx} |`);
   }
   const failed = [...rows, ...domainRows.flatMap((d) => [d.gateway, d.direct])].some((r) => r.non2xx > 0);
   if (failed) console.log('WARNING: some responses were not 2xx; the figures are not valid');
