@@ -59,7 +59,8 @@ export interface VendorDefinition<Config extends { readonly baseUrl: string }, P
   limits(config: Config): VendorLimits;
   create(config: Config, deps: AdapterDeps): Port;
   /** The vendor simulator, speaking its wire format; `publicBaseUrl` is where it is reachable. */
-  sandboxApp(publicBaseUrl: string): Hono;
+  // Each sandbox is a Hono app with its own (vendor-private) environment type; the server only mounts it.
+  sandboxApp(publicBaseUrl: string): Hono<any, any, any>;
 }
 
 const vendor = <Config extends { readonly baseUrl: string }, Port>(d: VendorDefinition<Config, Port>) => d;
@@ -77,14 +78,14 @@ export const VENDORS = {
       sandbox: (base) => sandboxNetsuiteConfig(base),
       limits: (c) => c.limits ?? NETSUITE_LIMITS,
       create: (c, deps) => createNetsuiteErpAdapter(c, direct(deps, c)),
-      sandboxApp: () => createNetsuiteSandbox({}) as unknown as Hono,
+      sandboxApp: () => createNetsuiteSandbox({}),
     }),
     'sap-s4hana': vendor<ReturnType<typeof sandboxSapS4hanaConfig>, ErpPort>({
       load: loadSapS4hanaConfig,
       sandbox: (base) => sandboxSapS4hanaConfig(base),
       limits: () => SAP_S4HANA_LIMITS,
       create: (c, deps) => createSapS4hanaErpAdapter(c, direct(deps, c)),
-      sandboxApp: () => createSapS4hanaSandbox({}) as unknown as Hono,
+      sandboxApp: () => createSapS4hanaSandbox({}),
     }),
     'dynamics-bc': vendor<ReturnType<typeof sandboxDynamicsBcConfig>, ErpPort>({
       load: loadDynamicsBcConfig,
@@ -95,7 +96,7 @@ export const VENDORS = {
         const token = tokenEndpointOf(c);
         return createDynamicsBcErpAdapter(c, { ...direct(deps, c), ...(token.sharesApiClient ? {} : { tokenHttp: deps.httpFor(token.origin) }) });
       },
-      sandboxApp: () => createDynamicsBcSandbox({}) as unknown as Hono,
+      sandboxApp: () => createDynamicsBcSandbox({}),
     }),
   },
   crm: {
@@ -120,14 +121,14 @@ export const VENDORS = {
       sandbox: (base) => sandboxStripeConfig(base),
       limits: (c) => stripeLimitsFor(c),
       create: (c, deps) => createStripeBillingAdapter(c, direct(deps, c)),
-      sandboxApp: () => createStripeSandbox({}) as unknown as Hono,
+      sandboxApp: () => createStripeSandbox({}),
     }),
     chargebee: vendor<ReturnType<typeof sandboxChargebeeConfig>, BillingPort>({
       load: loadChargebeeConfig,
       sandbox: (base) => sandboxChargebeeConfig(base),
       limits: (c) => chargebeeLimits(c.plan),
       create: (c, deps) => createChargebeeBillingAdapter(c, direct(deps, c)),
-      sandboxApp: () => createChargebeeSandbox({}) as unknown as Hono,
+      sandboxApp: () => createChargebeeSandbox({}),
     }),
   },
   support: {
