@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { OAUTH2_SCHEME, SCOPES } from '../policies/oauth/scopes.js';
+import { OAUTH2_SCHEME, SCOPES } from '../shared/auth/scopes.js';
 import type { AppEnv } from '../shared/http/app-env.js';
 
 export const LAYER_VERSIONS = ['system/v1', 'process/v1', 'experience/v1'] as const;

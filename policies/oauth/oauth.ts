@@ -5,7 +5,7 @@ import { matchedOperation } from '../../shared/http/matched-operation.js';
 import type { AccessTokenVerifier } from './verifier.js';
 import { KeysUnavailableError } from './key-source.js';
 import type { RouteSecurityTable, SecurityRequirement } from './route-security.js';
-import { OAUTH2_SCHEME } from './scopes.js';
+import { OAUTH2_SCHEME } from '../../shared/auth/scopes.js';
 
 export interface OauthOptions {
   readonly verifier: AccessTokenVerifier;

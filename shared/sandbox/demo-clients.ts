@@ -1,4 +1,4 @@
-import type { Scope } from '../../policies/oauth/scopes.js';
+import type { Scope } from '../auth/scopes.js';
 
 /** The API identifier (`aud`, RFC 8707 resource) the sandbox gateway accepts tokens for. */
 export const SANDBOX_AUDIENCE = 'https://api.strata.local';

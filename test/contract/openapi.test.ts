@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDocsPage } from '../../openapi/docs-page.js';
 import { buildPublishedDocuments, renderTypes } from '../../openapi/published.js';
-import { SCOPES } from '../../policies/oauth/scopes.js';
+import { SCOPES } from '../../shared/auth/scopes.js';
 import { PII_KINDS } from '../../shared/canonical/pii.js';
 import { validateSchema } from '../harness/json-schema.js';
 import { DOCUMENT_NAMES, listOperations, loadCommittedDocuments, operationFor, readCommitted, type PublishedDocument } from '../harness/published-documents.js';
