@@ -215,3 +215,24 @@ export const seedLedger = (company: SeedCompany, nowMs: number): SeedLedger => {
     daysOverdue: overdue.reduce((d, i) => Math.max(d, i.daysOverdue), 0),
   };
 };
+
+export interface SeedPaidHistory {
+  /** Last period's subscription invoice (one month: quantity × unit price), paid in full. */
+  readonly invoice: { readonly number: string; readonly issuedOn: string; readonly dueOn: string; readonly totalMinor: number };
+  /** The payment that settled it, received three days before it was due. */
+  readonly payment: { readonly number: string; readonly receivedOn: string; readonly amountMinor: number; readonly method: string };
+}
+
+/**
+ * Every ERP sandbox's paid history of a company, as of `nowMs`: one paid invoice and the payment
+ * applied to it, so "paid invoices" and "payments" read the same from every ERP.
+ */
+export const seedPaidHistory = (company: SeedCompany, nowMs: number): SeedPaidHistory => {
+  const index = SEED_COMPANIES.indexOf(company);
+  const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const totalMinor = company.subscription.quantity * company.subscription.unitPriceMinor;
+  return {
+    invoice: { number: `INV-${10_200 + index}`, issuedOn: isoDay(today - 45 * DAY_MS), dueOn: isoDay(today - 15 * DAY_MS), totalMinor },
+    payment: { number: `PYMT-${20_400 + index}`, receivedOn: isoDay(today - 18 * DAY_MS), amountMinor: totalMinor, method: 'Wire transfer' },
+  };
+};

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_COMPANIES, seedLedger, type SeedCompany } from '../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedLedger, seedPaidHistory, type SeedCompany } from '../../../shared/sandbox/seed-companies.js';
 import { testCallContext } from '../../../test/harness/call-context.js';
 import { CreditProfileSchema, ErpCustomerSchema, InvoiceSchema, PaymentSchema, SalesOrderSchema, agingBucketOf, type ErpPort } from './contract.js';
 
@@ -125,10 +125,25 @@ export const describeErpContract = (vendorName: string, setup: () => Promise<Erp
         expect(value(await f.port.listInvoices(f.idOf(STARK), { status: 'open', limit: 20 }, ctx()))).toEqual([]);
       });
 
-      it('lists payments newest first in the canonical shape', async () => {
+      it('lists payments newest first in the canonical shape, the seeded one applied to the paid invoice', async () => {
         const payments = value(await f.port.listPayments(f.idOf(GLOBEX), { limit: 10 }, ctx()));
         for (const p of payments) expect(PaymentSchema.parse(p)).toEqual(p);
         expect([...payments].sort((a, b) => b.receivedOn.localeCompare(a.receivedOn))).toEqual(payments);
+        const history = seedPaidHistory(GLOBEX, Date.now());
+        const seeded = payments.find((p) => p.receivedOn === history.payment.receivedOn);
+        expect(seeded, JSON.stringify(payments)).toMatchObject({ amount: { amountMinor: history.payment.amountMinor, currency: GLOBEX.currency } });
+        expect(seeded!.appliedToInvoiceIds).toHaveLength(1);
+      });
+
+      it('lists the seeded paid invoice under status paid, nothing left due', async () => {
+        const paid = value(await f.port.listInvoices(f.idOf(GLOBEX), { status: 'paid', limit: 20 }, ctx()));
+        const history = seedPaidHistory(GLOBEX, Date.now());
+        expect(paid.find((i) => i.number === history.invoice.number), JSON.stringify(paid)).toMatchObject({
+          status: 'paid',
+          dueOn: history.invoice.dueOn,
+          total: { amountMinor: history.invoice.totalMinor, currency: GLOBEX.currency },
+          amountDue: { amountMinor: 0 },
+        });
       });
 
       it('answers erp.customer_not_found when listing for an unknown customer', async () => {

@@ -1,5 +1,5 @@
 import { minorUnitExponent } from '../../../../shared/canonical/money.js';
-import { seedLedger, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
+import { seedLedger, seedPaidHistory, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
 import {
   NS_CUSTOMER_PATH,
   NS_SALES_ORDER_PATH,
@@ -174,7 +174,6 @@ const monthlyFee = (seed: SeedCompany) => ({
 
 /** Open invoices (from `seedLedger`) and the one paid in full, dated relative to `now`. */
 export const seedInvoices = (seed: SeedCompany, index: number, now: number): SandboxInvoice[] => {
-  const day = today(now);
   const base = { customerId: seed.netsuiteCustomerId, currency: seed.currency };
   const open = seedLedger(seed, now).invoices.map((invoice, j) => ({
     ...base,
@@ -185,23 +184,27 @@ export const seedInvoices = (seed: SeedCompany, index: number, now: number): San
     totalMinor: invoice.totalMinor,
     unpaidMinor: invoice.unpaidMinor,
   }));
-  const paid = { ...base, id: String(40_000 + index * 100 + 50), tranId: `INV-${10_200 + index}`, issuedOn: isoDay(day - 45 * DAY_MS), dueOn: isoDay(day - 15 * DAY_MS), totalMinor: monthlyFee(seed).totalMinor, unpaidMinor: 0 };
+  const { invoice } = seedPaidHistory(seed, now);
+  const paid = { ...base, id: String(40_000 + index * 100 + 50), tranId: invoice.number, issuedOn: invoice.issuedOn, dueOn: invoice.dueOn, totalMinor: invoice.totalMinor, unpaidMinor: 0 };
   return [...open, paid];
 };
 
-/** The payment of the paid invoice, received three days before it was due. */
-export const seedPayments = (seed: SeedCompany, index: number, now: number): SandboxPayment[] => [
-  {
-    id: String(45_000 + index * 100),
-    tranId: `PYMT-${20_400 + index}`,
-    customerId: seed.netsuiteCustomerId,
-    currency: seed.currency,
-    receivedOn: isoDay(today(now) - 18 * DAY_MS),
-    amountMinor: monthlyFee(seed).totalMinor,
-    method: 'EFT',
-    appliedTo: [String(40_000 + index * 100 + 50)],
-  },
-];
+/** The payment of the paid invoice (the seed's paid history). */
+export const seedPayments = (seed: SeedCompany, index: number, now: number): SandboxPayment[] => {
+  const { payment } = seedPaidHistory(seed, now);
+  return [
+    {
+      id: String(45_000 + index * 100),
+      tranId: payment.number,
+      customerId: seed.netsuiteCustomerId,
+      currency: seed.currency,
+      receivedOn: payment.receivedOn,
+      amountMinor: payment.amountMinor,
+      method: 'EFT',
+      appliedTo: [String(40_000 + index * 100 + 50)],
+    },
+  ];
+};
 
 /** The billed order behind the paid invoice and, when there are unbilled orders, the order pending billing. */
 export const seedSalesOrders = (seed: SeedCompany, index: number, now: number): SandboxSalesOrder[] => {
