@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../shared/clock.js';
-import { SEED_COMPANIES, seedLedger } from '../../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedLedger, seedPaidHistory } from '../../../../shared/sandbox/seed-companies.js';
 import { testCallContext } from '../../../../test/harness/call-context.js';
 import { BP_SERVICE_PATH } from '../../../../openapi/vendors/sap-s4hana/business-partner.js';
 import { AR_SERVICE_PATH, CREDIT_SERVICE_PATH } from '../../../../openapi/vendors/sap-s4hana/finance.js';
@@ -288,16 +288,18 @@ describe('SAP S/4HANA ERP adapter', () => {
       ]);
       expect(open[0]).toMatchObject({ total: { amountMinor: 6_100_00, currency: 'GBP' }, amountDue: { amountMinor: 6_100_00 }, daysOverdue: 42 });
       const paid = value(await erp().listInvoices('1000813', { status: 'paid', limit: 10 }, ctx()));
-      expect(paid).toMatchObject([{ number: 'INV-10101', status: 'paid', amountDue: { amountMinor: 0 }, daysOverdue: 0, agingBucket: 'current' }]);
-      expect(value(await erp().listInvoices('1000813', { status: 'all', limit: 2 }, ctx())).map((i) => i.number)).toEqual(['INV-10301', 'INV-10101']); // due 42 and 35 days ago
+      const history = seedPaidHistory(SEED_COMPANIES[1]!, Date.now());
+      expect(paid).toMatchObject([{ number: history.invoice.number, issuedOn: history.invoice.issuedOn, dueOn: history.invoice.dueOn, total: { amountMinor: history.invoice.totalMinor, currency: 'GBP' }, status: 'paid', amountDue: { amountMinor: 0 }, daysOverdue: 0, agingBucket: 'current' }]);
+      expect(value(await erp().listInvoices('1000813', { status: 'all', limit: 2 }, ctx())).map((i) => i.number)).toEqual(['INV-10301', 'INV-10201']); // due 42 and 15 days ago
       expect((await sandbox.requests()).at(-1)!.query).toMatchObject({ $top: '2', $orderby: 'NetDueDate asc,AccountingDocument asc' });
     });
 
     it('lists payments newest first with the invoices they cleared', async () => {
       const payments = value(await erp().listPayments('1000812', { limit: 10 }, ctx()));
       const [paidInvoice] = value(await erp().listInvoices('1000812', { status: 'paid', limit: 10 }, ctx()));
+      const history = seedPaidHistory(SEED_COMPANIES[0]!, Date.now());
       expect(payments).toEqual([
-        { id: expect.stringMatching(/^1010-\d{4}-1400000000$/), number: expect.stringMatching(/^TRF-\d{8}-1$/), receivedOn: expect.any(String), amount: { amountMinor: 120 * 45_00, currency: 'EUR' }, method: 'T', appliedToInvoiceIds: [paidInvoice!.id] },
+        { id: expect.stringMatching(/^1010-\d{4}-1400000000$/), number: history.payment.number, receivedOn: history.payment.receivedOn, amount: { amountMinor: history.payment.amountMinor, currency: 'EUR' }, method: 'T', appliedToInvoiceIds: [paidInvoice!.id] },
       ]);
     });
 
@@ -305,7 +307,7 @@ describe('SAP S/4HANA ERP adapter', () => {
       const paged = await serveSapSandbox({ pageSize: 1 });
       try {
         const port = sap({}, paged).erp;
-        expect(value(await port.listInvoices('1000813', { status: 'all', limit: 3 }, ctx())).map((i) => i.number)).toEqual(['INV-10301', 'INV-10101', 'INV-10455']);
+        expect(value(await port.listInvoices('1000813', { status: 'all', limit: 3 }, ctx())).map((i) => i.number)).toEqual(['INV-10301', 'INV-10201', 'INV-10455']);
         const pages = (await paged.requests()).filter((r) => r.path.startsWith(AR_SERVICE_PATH));
         expect(pages.map((r) => r.query.$skiptoken)).toEqual([undefined, '1', '2']);
         expect(value(await port.getCreditProfile('1000816', ctx())).openReceivables.amountMinor).toBe(seedLedger(SEED_COMPANIES[4]!, Date.now()).balanceMinor);

@@ -7,7 +7,7 @@
  * held service starts from a blank record with every property of its EDMX entity type, as SAP sends them.
  */
 import { randomUUID } from 'node:crypto';
-import { SEED_COMPANIES, seedLedger, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedLedger, seedPaidHistory, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
 import { loadHeldEdmx, type EdmxEntityType } from '../../../../openapi/vendors/sap-s4hana/edmx.js';
 import { ArLineItem, CreditManagementAccount } from '../../../../openapi/vendors/sap-s4hana/finance.js';
 import type { EdmField } from '../../../../openapi/vendors/sap-s4hana/odata.js';
@@ -23,7 +23,6 @@ export const v2Time = (msOfDay: number): string => {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `PT${pad(Math.floor(s / 3600))}H${pad(Math.floor(s / 60) % 60)}M${pad(s % 60)}S`;
 };
-const isoDay = (ms: number) => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 
 const blankValue = (type: string): unknown => {
   if (type.startsWith('Collection(')) return [];
@@ -249,8 +248,9 @@ const fiscalYear = (ms: number) => new Date(ms).toISOString().slice(0, 4);
 /**
  * The seed company's customer line items as of `now`: one `RV` line per open invoice of its ledger
  * (open: no clearing document; a partly paid invoice gets an open `DZ` credit line for the part paid),
- * and a paid history the seed does not state — last period's subscription invoice, cleared by a
- * bank transfer (`DZ`) two days before its due date — so payments can be listed.
+ * and the seed's paid history (`seedPaidHistory`): its invoice as a cleared `RV` line (reference = the
+ * seed's invoice number) and the bank transfer (`DZ`, reference = the seed's payment number) that
+ * cleared it on the day it was received.
  */
 export const seedLineItems = (seed: SeedCompany, index: number, now: number): Wire[] => {
   const today = Math.floor(now / DAY_MS) * DAY_MS;
@@ -294,11 +294,11 @@ export const seedLineItems = (seed: SeedCompany, index: number, now: number): Wi
       );
     }
   });
-  // Last period's invoice, paid.
-  const monthlyMinor = seed.subscription.quantity * seed.subscription.unitPriceMinor;
-  const issued = today - 65 * DAY_MS;
-  const due = today - 35 * DAY_MS;
-  const paid = today - 37 * DAY_MS;
+  // The seed's paid history: last period's invoice, cleared by the bank transfer (`DZ`) that paid it.
+  const history = seedPaidHistory(seed, now);
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+  const issued = day(history.invoice.issuedOn);
+  const received = day(history.payment.receivedOn);
   const payment = String(1_400_000_000 + index);
   lines.push(
     arLine({
@@ -306,30 +306,31 @@ export const seedLineItems = (seed: SeedCompany, index: number, now: number): Wi
       AccountingDocument: String(90_000_090 + index * 100),
       Customer: customer,
       AccountingDocumentType: 'RV',
-      DocumentReferenceID: `INV-${10_100 + index}`,
+      DocumentReferenceID: history.invoice.number,
       DocumentDate: v2Date(issued),
       PostingDate: v2Date(issued),
-      NetDueDate: v2Date(due),
-      ClearingDate: v2Date(paid),
+      NetDueDate: v2Date(day(history.invoice.dueOn)),
+      ClearingDate: v2Date(received),
       ClearingAccountingDocument: payment,
-      AmountInTransactionCurrency: minorToDecimal(monthlyMinor, currency),
+      AmountInTransactionCurrency: minorToDecimal(history.invoice.totalMinor, currency),
       TransactionCurrency: currency,
       DebitCreditCode: 'S',
     }),
     arLine({
-      FiscalYear: fiscalYear(paid),
+      FiscalYear: fiscalYear(received),
       AccountingDocument: payment,
       Customer: customer,
       AccountingDocumentType: 'DZ',
-      DocumentReferenceID: `TRF-${isoDay(paid).replace(/-/g, '')}-${index + 1}`,
-      DocumentDate: v2Date(paid),
-      PostingDate: v2Date(paid),
-      NetDueDate: v2Date(paid),
-      ClearingDate: v2Date(paid),
+      DocumentReferenceID: history.payment.number,
+      DocumentDate: v2Date(received),
+      PostingDate: v2Date(received),
+      NetDueDate: v2Date(received),
+      ClearingDate: v2Date(received),
       ClearingAccountingDocument: payment,
-      AmountInTransactionCurrency: minorToDecimal(-monthlyMinor, currency),
+      AmountInTransactionCurrency: minorToDecimal(-history.payment.amountMinor, currency),
       TransactionCurrency: currency,
       DebitCreditCode: 'H',
+      // SAP's payment method is a one-character code: `T` (bank transfer) for the seed's wire transfer.
       PaymentMethod: 'T',
     }),
   );
