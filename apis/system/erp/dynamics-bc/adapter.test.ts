@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../shared/clock.js';
-import { SEED_COMPANIES } from '../../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedPaidHistory } from '../../../../shared/sandbox/seed-companies.js';
 import type { HttpClient, HttpRequest } from '../../../../shared/vendor-http/http-client.js';
 import { createDynamicsBcErpAdapter } from './adapter.js';
 import { sandboxDynamicsBcConfig } from './config.js';
@@ -137,7 +137,7 @@ describe('Business Central ERP adapter', () => {
       expect((await requestsTo('/salesInvoices'))[0]!.query).toMatchObject({ $top: '1', $orderby: 'dueDate asc,number asc' });
     });
 
-    it('lists payments registered in the payment journal, newest first, in the customer currency, across next links', async () => {
+    it('lists the seeded payment and those registered in the payment journal, newest first, in the customer currency, across next links', async () => {
       const { erp } = adapter();
       const bearer = await tokenFor();
       const journals = (await (await fetch(`${sandbox.baseUrl}${COMPANY_PATH}/customerPaymentJournals`, { headers: { authorization: bearer } })).json()) as { value: { id: string }[] };
@@ -152,11 +152,15 @@ describe('Business Central ERP adapter', () => {
       }
       await sandbox.resetStats();
       const r = await erp.listPayments(idOf(INITECH), { limit: 10 }, ctx());
-      expect(r.ok && r.value.map((p) => [p.receivedOn, p.amount.amountMinor, p.amount.currency, p.appliedToInvoiceIds.length])).toEqual([
+      const { payment: seeded } = seedPaidHistory(INITECH, Date.now());
+      // On a tie of dates the later journal line (a registered one) comes first: sort is stable.
+      const expected = [
         ['2026-11-01', 1_000_25, 'GBP', 1],
         ['2026-10-01', 500_00, 'GBP', 1],
         ['2026-09-01', 10_00, 'GBP', 1],
-      ]);
+        [seeded.receivedOn, seeded.amountMinor, 'GBP', 1],
+      ].sort((a, b) => String(b[0]).localeCompare(String(a[0])));
+      expect(r.ok && r.value.map((p) => [p.receivedOn, p.amount.amountMinor, p.amount.currency, p.appliedToInvoiceIds.length])).toEqual(expected);
       // Pages of 2: the second page came from the next link, with the first request's options kept.
       const pages = await requestsTo('/customerPayments');
       expect(pages.map((q) => q.query.$skiptoken)).toEqual([undefined, '2']);

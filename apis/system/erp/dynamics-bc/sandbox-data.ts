@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { minorUnitExponent } from '../../../../shared/canonical/money.js';
-import { seedLedger, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
+import { seedLedger, seedPaidHistory, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
 import { BC_EMPTY_GUID } from '../../../../openapi/vendors/dynamics-bc/types.js';
 import { SANDBOX_DYNAMICS_BC } from './config.js';
 
@@ -143,13 +143,19 @@ export const documentParty = (customer: BcRecord): BcRecord => {
   };
 };
 
-/** The posted sales invoices of a seeded customer (all 56 properties), dated relative to `now`. */
-export const seedInvoices = (company: SeedCompany, customer: BcRecord, now: number): BcRecord[] =>
-  seedLedger(company, now).invoices.map((inv) => {
+const salesInvoiceIdOf = (number: string) => guidFrom(`salesInvoice:${number}`);
+
+/**
+ * The posted sales invoices of a seeded customer (all 56 properties), dated relative to `now`: the
+ * seed's paid history (last period's invoice, "Paid", nothing remaining) and its open ledger.
+ */
+export const seedInvoices = (company: SeedCompany, customer: BcRecord, now: number): BcRecord[] => {
+  const { invoice: paid } = seedPaidHistory(company, now);
+  return [{ ...paid, unpaidMinor: 0 }, ...seedLedger(company, now).invoices].map((inv) => {
     const c = company.currency;
     const total = decimalOf(inv.totalMinor, c);
     return {
-      id: guidFrom(`salesInvoice:${inv.number}`),
+      id: salesInvoiceIdOf(inv.number),
       number: inv.number,
       externalDocumentNumber: '',
       invoiceDate: inv.issuedOn,
@@ -176,6 +182,7 @@ export const seedInvoices = (company: SeedCompany, customer: BcRecord, now: numb
       lastModifiedDateTime: `${inv.issuedOn}T16:02:11.483Z`,
     };
   });
+};
 
 /** A sales order line with all 32 properties. */
 export const orderLine = (documentId: string, sequence: number, input: { number: string; description: string; quantity: number; unitPrice: number }, shipmentDate: string): BcRecord => {
@@ -285,3 +292,29 @@ export const SANDBOX_EXCHANGE_RATES: readonly BcRecord[] = Object.entries(LCY_PE
   relationalExchangeRateAmount: lcy,
   lastModifiedDateTime: SEED_MODIFIED,
 }));
+
+/**
+ * The seed's payment of a seeded customer as a line of the cash receipts journal (all 16 properties),
+ * applied to the paid invoice: a receipt credits the customer, so BC holds it as a negative amount.
+ */
+export const seedPayment = (company: SeedCompany, customer: BcRecord, lineNumber: number, now: number): BcRecord => {
+  const { invoice, payment } = seedPaidHistory(company, now);
+  return {
+    id: guidFrom(`customerPayment:${payment.number}`),
+    journalId: SANDBOX_PAYMENT_JOURNAL.id,
+    journalDisplayName: SANDBOX_PAYMENT_JOURNAL.code,
+    lineNumber,
+    customerId: customer.id,
+    customerNumber: customer.number,
+    contactId: '',
+    postingDate: payment.receivedOn,
+    documentNumber: payment.number,
+    externalDocumentNumber: '',
+    amount: -decimalOf(payment.amountMinor, company.currency),
+    appliesToInvoiceId: salesInvoiceIdOf(invoice.number),
+    appliesToInvoiceNumber: invoice.number,
+    description: `Payment ${String(customer.displayName)}`,
+    comment: payment.method,
+    lastModifiedDateTime: `${payment.receivedOn}T09:12:40.215Z`,
+  };
+};

@@ -2,7 +2,7 @@
 import { SEED_COMPANIES, type SeedCompany } from '../../../../shared/sandbox/seed-companies.js';
 import { BC_EMPTY_GUID } from '../../../../openapi/vendors/dynamics-bc/types.js';
 import { SANDBOX_DYNAMICS_BC } from './config.js';
-import { seedCustomer, seedFinancials, seedInvoices, seedOpenOrder, type BcRecord } from './sandbox-data.js';
+import { seedCustomer, seedFinancials, seedInvoices, seedOpenOrder, seedPayment, type BcRecord } from './sandbox-data.js';
 import { withEtag, type Expand } from './sandbox-responses.js';
 import { badRequest, notFound, refuse } from './sandbox-wire.js';
 
@@ -14,6 +14,7 @@ export interface CustomerEntry {
 export interface Store {
   readonly customers: Map<string, CustomerEntry>;
   readonly orders: Map<string, { header: BcRecord; lines: BcRecord[] }>;
+  /** Payment lines registered through the API (the seeded ones are derived: `paymentRows`). */
   readonly payments: BcRecord[];
   counters: { customer: number; order: number; payment: number };
 }
@@ -64,6 +65,17 @@ export const orderExpand = (store: Store): Expand => ({ salesOrderLines: (row) =
 /** Posted invoices: the seed companies' ledgers as of `now` (created customers have none). */
 export const invoiceRows = (store: Store, now: number) =>
   [...store.customers.values()].flatMap((entry) => (entry.seed ? seedInvoices(entry.seed, entry.record, now) : []));
+
+/**
+ * Payment journal lines: each seed company's payment of its paid invoice as of `now` (lines 10000,
+ * 20000, …), then the lines registered through the API.
+ */
+export const paymentRows = (store: Store, now: number): BcRecord[] => [
+  ...[...store.customers.values()]
+    .filter((entry): entry is CustomerEntry & { seed: SeedCompany } => entry.seed !== undefined)
+    .map((entry, i) => seedPayment(entry.seed, entry.record, (i + 1) * 10000, now)),
+  ...store.payments,
+];
 
 /** The customer a document names by `customerId` or `customerNumber`, else BC's error. */
 export const findCustomer = (store: Store, body: BcRecord): { record: BcRecord } => {

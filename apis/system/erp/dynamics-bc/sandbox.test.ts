@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SEED_COMPANIES, seedLedger } from '../../../../shared/sandbox/seed-companies.js';
+import { SEED_COMPANIES, seedLedger, seedPaidHistory } from '../../../../shared/sandbox/seed-companies.js';
 import { BC_SCOPE, BcErrorSchema, EntraErrorSchema, EntraTokenResponseSchema } from '../../../../openapi/vendors/dynamics-bc/types.js';
 import { SANDBOX_DYNAMICS_BC } from './config.js';
 import { serveDynamicsBcSandbox, type DynamicsBcSandboxHandle } from './sandbox-harness.js';
@@ -126,6 +126,23 @@ describe('Business Central sandbox', () => {
       expect(body.value[0]).toMatchObject({ status: 'Open', remainingAmount: 6_100, totalAmountIncludingTax: 6_100, currencyCode: 'GBP' });
     });
 
+    it('holds the seed’s paid history: the paid invoice, nothing remaining, and the journal line of the payment applied to it', async () => {
+      const { invoice, payment } = seedPaidHistory(INITECH, Date.now());
+      const paid = await read(api(`/salesInvoices?$filter=customerId eq ${INITECH.vendorIds.businessCentralId} and status eq 'Paid'`));
+      expect(paid.value).toHaveLength(1);
+      expect(paid.value[0]).toMatchObject({ number: invoice.number, invoiceDate: invoice.issuedOn, dueDate: invoice.dueOn, status: 'Paid', remainingAmount: 0, totalAmountIncludingTax: invoice.totalMinor / 100, currencyCode: 'GBP' });
+      const lines = await read(api(`/customerPayments?$filter=customerId eq ${INITECH.vendorIds.businessCentralId}`));
+      expect(lines.value).toHaveLength(1);
+      expect(lines.value[0]).toMatchObject({
+        documentNumber: payment.number,
+        postingDate: payment.receivedOn,
+        amount: -payment.amountMinor / 100,
+        appliesToInvoiceId: paid.value[0].id,
+        appliesToInvoiceNumber: invoice.number,
+        comment: payment.method,
+      });
+    });
+
     it.each([
       ["/customers?$filter=secret eq 'x'", 400, 'BadRequest'],
       ["/customers?$filter=displayName eq 'x", 400, 'BadRequest'],
@@ -202,9 +219,10 @@ describe('Business Central sandbox', () => {
         json: { customerNumber: INITECH.vendorIds.businessCentralNumber, amount: 1_000, appliesToInvoiceNumber: 'INV-10301', postingDate: '2026-11-02' },
       });
       expect(res.status).toBe(201);
-      expect(await read(res)).toMatchObject({ journalId: journal.id, lineNumber: 10000, amount: 1_000, appliesToInvoiceNumber: 'INV-10301', documentNumber: 'PMT00001' });
+      // After the seed's lines (one per seeded customer: 10000, 20000, …).
+      expect(await read(res)).toMatchObject({ journalId: journal.id, lineNumber: (SEED_COMPANIES.length + 1) * 10000, amount: 1_000, appliesToInvoiceNumber: 'INV-10301', documentNumber: 'PMT00001' });
       const listed = await read(api(`/customerPayments?$filter=customerId eq ${INITECH.vendorIds.businessCentralId}`));
-      expect(listed.value).toHaveLength(1);
+      expect(listed.value.map((p: { documentNumber: string }) => p.documentNumber)).toEqual([seedPaidHistory(INITECH, Date.now()).payment.number, 'PMT00001']);
       const wrongCustomer = await api(`/customerPaymentJournals(${journal.id})/customerPayments`, { method: 'POST', json: { customerNumber: GLOBEX.vendorIds.businessCentralNumber, amount: 5, appliesToInvoiceNumber: 'INV-10301' } });
       expect(wrongCustomer.status).toBe(404);
     });
