@@ -18,6 +18,7 @@ import { createMemoryRateLimitStore } from '../../policies/rate-limit/memory-sto
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../shared/config/gateway-config.js';
 import { createLogger } from '../../shared/logging.js';
+import type { VendorLimits } from '../../shared/resilience/outbound-budget.js';
 import type { AppEnv } from '../../shared/http/app-env.js';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.js';
 import { createTestKeys, type ClaimOverrides, type TestKeys } from './test-tokens.js';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   readonly deps?: Partial<AppDeps>;
   /** Vendor choice per domain, as the gateway reads it (`{ ERP_VENDOR: 'sap-s4hana' }`); defaults otherwise. */
   readonly vendors?: Readonly<Record<string, string>>;
+  /** Outbound limits replacing vendors' published ones (`STRATA_CONFIG.vendorLimits`). */
+  readonly vendorLimits?: Readonly<Record<string, VendorLimits>>;
 }
 
 export type SandboxVendor = 'netsuite' | 'salesforce' | 'sap-s4hana' | 'dynamics-bc' | 'hubspot' | 'stripe' | 'chargebee' | 'zendesk' | 'servicenow';
@@ -94,7 +97,13 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
   });
   // Only the vendor choice is read from `vendors`: every vendor is its sandbox.
   const plan = planVendors(options.vendors ?? {});
-  const system = composeSystem(plan, { clock, logger, sandboxUrl: sandbox.url, budgetFor: (limits) => createMemoryOutboundBudget(limits, clock) });
+  const system = composeSystem(plan, {
+    clock,
+    logger,
+    sandboxUrl: sandbox.url,
+    budgetFor: (limits) => createMemoryOutboundBudget(limits, clock),
+    ...(options.vendorLimits ? { limitOverrides: options.vendorLimits } : {}),
+  });
   const xref = createMemoryXref();
   await seedSandboxXref(xref, plan.vendors);
   const base = loadGatewayConfig({});
