@@ -1,3 +1,4 @@
+import { readJsonAs } from './parse-vendor-json.js';
 import type { z } from 'zod';
 
 /** RFC 6749 §5.2 codes are short snake_case words; anything else may be vendor text, so it is not logged. */
@@ -11,12 +12,6 @@ const LOGGABLE_CODE = /^[a-z_]{1,64}$/;
  * @example logger.error({ vendor, status: res.status, oauthError: oauthErrorCode(res.body, NsOAuthErrorSchema) }, 'token request rejected')
  */
 export const oauthErrorCode = (body: string, schema: z.ZodType<{ readonly error: string }>): string | undefined => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined; // not JSON: nothing to say but the status
-  }
-  const parsed = schema.safeParse(json);
-  return parsed.success && LOGGABLE_CODE.test(parsed.data.error) ? parsed.data.error : undefined;
+  const code = readJsonAs(body, schema)?.error;
+  return code !== undefined && LOGGABLE_CODE.test(code) ? code : undefined;
 };

@@ -40,3 +40,18 @@ const invalid = (response: HttpResponse, meta: { domain: string; vendor: string;
   );
   return err({ code: 'vendor.invalid_response' as const, retryable: false, vendor: meta.domain });
 };
+
+/**
+ * A vendor body read as `schema`, or undefined when it is not JSON or not of that shape — for the
+ * error envelopes adapters read codes from (never messages), where a mismatch is not itself a fault.
+ */
+export const readJsonAs = <S extends z.ZodType>(body: string, schema: S): z.output<S> | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+};

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../../../../shared/errors.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
-import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
+import { parseVendorJson, readJsonAs } from '../../../../shared/resilience/parse-vendor-json.js';
 import { createVendorCaller, type VendorCall } from '../../../../shared/resilience/vendor-caller.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { HttpResponse } from '../../../../shared/vendor-http/http-client.js';
@@ -108,11 +108,6 @@ export const clamp = (limit: number, max: number) => (Number.isInteger(limit) ? 
 
 /** BC's error `code` (e.g. `Internal_RecordNotFound`) when the body is a clean error envelope. */
 export const bcErrorCode = (body: string): string | undefined => {
-  try {
-    const parsed = BcErrorSchema.safeParse(JSON.parse(body));
-    const code = parsed.success ? parsed.data.error.code : undefined;
-    return code && /^[A-Za-z_]{1,64}$/.test(code) ? code : undefined;
-  } catch {
-    return undefined;
-  }
+  const code = readJsonAs(body, BcErrorSchema)?.error.code;
+  return code && /^[A-Za-z_]{1,64}$/.test(code) ? code : undefined;
 };

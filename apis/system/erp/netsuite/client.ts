@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
 import type { OutboundBudget } from '../../../../shared/resilience/outbound-budget.js';
-import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
+import { parseVendorJson, readJsonAs } from '../../../../shared/resilience/parse-vendor-json.js';
 import { createVendorCaller, type VendorCall } from '../../../../shared/resilience/vendor-caller.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { HttpClient, HttpResponse } from '../../../../shared/vendor-http/http-client.js';
@@ -70,18 +70,13 @@ export const recordIdFromLocation = (location: string | undefined, recordPath: s
 
 /** NetSuite's machine error code and path from an `nsError` body, when there are clean ones. */
 export const nsErrorDetail = (body: string): { errorCode?: string; errorPath?: string } => {
-  try {
-    const parsed = NsErrorSchema.safeParse(JSON.parse(body));
-    const detail = parsed.success ? parsed.data['o:errorDetails']?.[0] : undefined;
-    const code = detail?.['o:errorCode'];
-    const path = detail?.['o:errorPath'];
-    return {
-      ...(code && /^[A-Z0-9_]{1,64}$/.test(code) ? { errorCode: code } : {}),
-      ...(path && /^[A-Za-z0-9_.[\]]{1,100}$/.test(path) ? { errorPath: path } : {}),
-    };
-  } catch {
-    return {};
-  }
+  const detail = readJsonAs(body, NsErrorSchema)?.['o:errorDetails']?.[0];
+  const code = detail?.['o:errorCode'];
+  const path = detail?.['o:errorPath'];
+  return {
+    ...(code && /^[A-Z0-9_]{1,64}$/.test(code) ? { errorCode: code } : {}),
+    ...(path && /^[A-Za-z0-9_.[\]]{1,100}$/.test(path) ? { errorPath: path } : {}),
+  };
 };
 
 /**

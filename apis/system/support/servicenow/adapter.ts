@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
 import type { OutboundBudget } from '../../../../shared/resilience/outbound-budget.js';
-import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
+import { parseVendorJson, readJsonAs } from '../../../../shared/resilience/parse-vendor-json.js';
 import { createVendorCaller } from '../../../../shared/resilience/vendor-caller.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { HttpClient, HttpMethod, HttpResponse } from '../../../../shared/vendor-http/http-client.js';
@@ -132,12 +132,7 @@ export const createServicenowSupportAdapter = (config: ServicenowConfig, deps: S
 
   /** Any status we do not expect: logged by status (and whether it had ServiceNow's envelope), never its text. */
   const unexpected = (response: HttpResponse, ctx: CallContext): Result<never> => {
-    let envelope = false;
-    try {
-      envelope = SnErrorSchema.safeParse(JSON.parse(response.body)).success;
-    } catch {
-      // not JSON
-    }
+    const envelope = readJsonAs(response.body, SnErrorSchema) !== undefined;
     logger?.warn({ vendor: VENDOR, status: response.status, envelope, traceId: ctx.trace.traceId }, 'unexpected servicenow response');
     return vendorError();
   };

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../../../shared/clock.js';
 import type { CallContext } from '../../../../shared/http/app-env.js';
 import type { OutboundBudget } from '../../../../shared/resilience/outbound-budget.js';
-import { parseVendorJson } from '../../../../shared/resilience/parse-vendor-json.js';
+import { parseVendorJson, readJsonAs } from '../../../../shared/resilience/parse-vendor-json.js';
 import { createVendorCaller, type VendorCall } from '../../../../shared/resilience/vendor-caller.js';
 import { fail, ok, type Result } from '../../../../shared/result.js';
 import type { HttpClient, HttpResponse } from '../../../../shared/vendor-http/http-client.js';
@@ -109,17 +109,13 @@ export const createZendeskSupportAdapter = (config: ZendeskConfig, deps: Zendesk
 
   /** Zendesk's error code of a 4xx (`RecordNotFound`, `RecordInvalid`, …) and the fields it names; never the message. */
   const errorOf = (response: HttpResponse): { code?: string; fields: Record<string, string[]> } => {
-    try {
-      const parsed = ZdErrorSchema.safeParse(JSON.parse(response.body));
-      if (!parsed.success) return { fields: {} };
-      const e = parsed.data.error;
-      const code = typeof e === 'string' ? e : e.title;
-      const details = 'details' in parsed.data ? (parsed.data.details ?? {}) : {};
-      const fields = Object.fromEntries(Object.entries(details).map(([field, errors]) => [field, errors.map((x) => x.error)]));
-      return { ...(/^[A-Za-z][A-Za-z ']{0,63}$/.test(code) ? { code } : {}), fields };
-    } catch {
-      return { fields: {} };
-    }
+    const data = readJsonAs(response.body, ZdErrorSchema);
+    if (!data) return { fields: {} };
+    const e = data.error;
+    const code = typeof e === 'string' ? e : e.title;
+    const details = 'details' in data ? (data.details ?? {}) : {};
+    const fields = Object.fromEntries(Object.entries(details).map(([field, errors]) => [field, errors.map((x) => x.error)]));
+    return { ...(/^[A-Za-z][A-Za-z ']{0,63}$/.test(code) ? { code } : {}), fields };
   };
 
   /** Any status we do not expect: logged with Zendesk's error code only, answered as `vendor.error`. */
