@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import type { AppEnv } from '../shared/http/app-env.js';
 import { createRouter } from '../shared/http/create-router.js';
@@ -6,20 +7,27 @@ import type { LayerVersion } from '../openapi/documents.js';
 import { createCrmWidgetsRouter } from './experience/crm-widgets/router.js';
 import { createAccountSnapshot } from './process/account-snapshot/workflow.js';
 import { createCreditCheck } from './process/credit-check/workflow.js';
+import { createCustomerOnboarding, ONBOARDING_WORKFLOW } from './process/customer-onboarding/workflow.js';
+import { createOperations, type Resumer } from './process/operations/operations.js';
+import { createRunExecutor } from './process/runs/run-steps.js';
+import type { RunStore } from './process/runs/run-store.js';
 import { createProcessRouter } from './process/router.js';
 import { createBillingRouter } from './system/billing/router.js';
 import type { DomainPorts } from './system/compose-system.js';
 import { createCrmRouter } from './system/crm/router.js';
 import { createErpRouter } from './system/erp/router.js';
 import { createSupportRouter } from './system/support/router.js';
-import type { IdentityXref } from './system/xref/contract.js';
+import type { IdentityXref, XrefDomain } from './system/xref/contract.js';
 
 /** The system ports, as built by the composition root. */
 export interface SystemPorts extends DomainPorts {
   readonly xref: IdentityXref;
-  /** Which CRM vendor's account ids callers send (for the cross-reference). */
-  readonly crmVendor: string;
+  /** Which vendor serves each domain (its ids are what the cross-reference links; CRM ids are what callers send). */
+  readonly vendors: Readonly<Record<XrefDomain, string>>;
+  /** Process run records (Redis, or memory in one-process mode). */
+  readonly runs: RunStore;
   readonly clock: Clock;
+  readonly logger?: Logger;
 }
 
 /**
@@ -33,12 +41,16 @@ export const createLayerRouters = (ports: SystemPorts): Record<LayerVersion, Ope
   system.route('/billing', createBillingRouter({ billing: ports.billing }));
   system.route('/support', createSupportRouter({ support: ports.support }));
 
-  const creditCheck = createCreditCheck({ erp: ports.erp, xref: ports.xref, clock: ports.clock, crmVendor: ports.crmVendor });
-  const snapshot = createAccountSnapshot({ crm: ports.crm, erp: ports.erp, xref: ports.xref, crmVendor: ports.crmVendor });
+  const crmVendor = ports.vendors.crm;
+  const creditCheck = createCreditCheck({ erp: ports.erp, xref: ports.xref, clock: ports.clock, crmVendor });
+  const snapshot = createAccountSnapshot({ crm: ports.crm, erp: ports.erp, xref: ports.xref, crmVendor });
+  const executor = createRunExecutor({ store: ports.runs, clock: ports.clock, ...(ports.logger ? { logger: ports.logger } : {}) });
+  const onboarding = createCustomerOnboarding({ ...ports, executor });
+  const operations = createOperations({ runs: ports.runs, resumers: { [ONBOARDING_WORKFLOW]: onboarding.resume as Resumer } });
 
   return {
     'system/v1': system,
-    'process/v1': createProcessRouter({ creditCheck }),
+    'process/v1': createProcessRouter({ creditCheck, onboarding, operations }),
     'experience/v1': createCrmWidgetsRouter({ snapshot }),
   };
 };

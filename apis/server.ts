@@ -22,6 +22,8 @@ import { createMemoryRateLimitStore } from '../policies/rate-limit/memory-store.
 import { createRedisRateLimitStore } from '../policies/rate-limit/redis-store.js';
 import { startEmbeddedIssuer } from '../shared/sandbox/oauth-issuer.js';
 import { DEMO_CLIENTS, SANDBOX_AUDIENCE } from '../shared/sandbox/demo-clients.js';
+import { createMemoryRunStore } from './process/runs/memory-run-store.js';
+import { createRedisRunStore } from './process/runs/redis-run-store.js';
 import { composeSystem, planVendors } from './system/compose-system.js';
 import { createMemoryOutboundBudget, createRedisOutboundBudget } from './system/outbound/outbound-budget.js';
 import { createMemoryXref } from './system/xref/memory-xref.js';
@@ -66,7 +68,7 @@ const main = async () => {
     await waitForRedis(redis);
     closers.push(() => redis!.quit());
   } else {
-    logger.warn('REDIS_URL is not set: rate limits and the cross-reference are IN MEMORY — one process only, lost on restart');
+    logger.warn('REDIS_URL is not set: rate limits, the cross-reference and process runs are IN MEMORY — one process only, lost on restart');
   }
   const xref = redis ? createRedisXref(redis) : createMemoryXref();
   await seedSandboxXref(xref, Object.fromEntries(plan.sandboxed.map((domain) => [domain, plan.vendors[domain]])));
@@ -86,8 +88,9 @@ const main = async () => {
     logger,
     clock,
     ...system.ports,
-    crmVendor: plan.vendors.crm,
+    vendors: plan.vendors,
     xref,
+    runs: redis ? createRedisRunStore(redis) : createMemoryRunStore(clock),
     verifier: createAccessTokenVerifier({ issuer: oauth.issuer, audience: oauth.audience, keys: createRemoteKeySource({ jwksUri: oauth.jwksUri, clock }), clock }),
     rateLimitStore: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(clock),
     fallbackRateLimitStore: createMemoryRateLimitStore(clock),

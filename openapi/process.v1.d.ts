@@ -21,6 +21,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customer-onboardings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Onboard a CRM account: the customer in ERP and billing, the organisation in support, the ids back in the CRM
+         * @description Runs the onboarding steps in order, each idempotent on the canonical customer id: match or create the legal customer in the ERP (natural keys first), create the billing customer, create the support organisation and set its SLA tier, write the ids back onto the CRM account. Every id is linked in the identity cross-reference.
+         *
+         *     The run is recorded before the first write and after every step, and is readable as an operation. When a step fails the answer is that step’s problem (502, 503 or 504) with `operationId`; when a step needs a person it is 409 `business-exception` with `remediation`. Resume with `POST /operations/{operationId}/resume`, or send this request again: a failed or parked run of the same account is resumed (with the new data), and finished steps are never executed twice.
+         */
+        post: operations["createCustomerOnboarding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/{operationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The status of a process run: its steps, their attempts, errors and the ids they produced
+         * @description Visible to the client that started the run, and to operators (`ops:admin`); 404 for anyone else. Runs are kept 30 days after their last change.
+         */
+        get: operations["getOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/{operationId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a failed or parked run from its first unfinished step
+         * @description Steps that succeeded are not executed again; the unfinished ones run in order, each idempotent. A run that already succeeded is answered as it is, without calling any system. 409 `request-in-progress` while another execution holds the run; a step that fails again answers as it did the first time, with `operationId`.
+         */
+        post: operations["resumeOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -105,6 +167,113 @@ export interface components {
             crmAccountId: string;
             orderAmount: components["schemas"]["Money"];
         };
+        Operation: {
+            /**
+             * @description A process run, as an operation
+             * @example op_0f1e2d3c4b5a69788796a5b4c3d2e1f0
+             */
+            operationId: string;
+            /** @example customer-onboarding */
+            workflow: string;
+            /**
+             * @description What the run is about; one run at a time per subject
+             * @example crm:salesforce:001Dn00000HooliAIA
+             */
+            subject: string;
+            /**
+             * @description failed: a step failed and resuming may succeed; parked: a step needs a person (see its remediation), then resume
+             * @enum {string}
+             */
+            status: "running" | "succeeded" | "failed" | "parked";
+            /** @description Ids the run produced (canonical customer id, each system’s id) */
+            results: {
+                [key: string]: string;
+            };
+            steps: components["schemas"]["OperationStep"][];
+            /** @description The first execution and each resume */
+            executions: number;
+            /** @description Trace id of the latest execution */
+            traceId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            finishedAt?: string;
+        };
+        OperationStep: {
+            /** @example billing.customer */
+            name: string;
+            /** @example billing */
+            system: string;
+            /** @example stripe */
+            vendor: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed" | "parked";
+            attempts: number;
+            /** Format: date-time */
+            startedAt?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** @description The record the step created or matched, in the vendor’s ids */
+            ref?: string;
+            /** @enum {string} */
+            outcome?: "created" | "matched" | "updated";
+            error?: components["schemas"]["OperationStepError"];
+        };
+        OperationStepError: {
+            /**
+             * @description The stable error code of the failure
+             * @example vendor.error
+             */
+            code: string;
+            /** @description Resuming may succeed without anyone changing anything */
+            retryable: boolean;
+            vendor?: string;
+            retryAfterSeconds?: number;
+            /** @description Parked steps: what a person must fix before resuming */
+            remediation?: string;
+        };
+        CustomerOnboardingRequest: {
+            /**
+             * @description The CRM's own account id
+             * @example 001Dn00000AbCdEIAV
+             */
+            crmAccountId: string;
+            /** @description The legal entity name for the ERP and billing; default: the CRM account name */
+            legalName?: string;
+            /**
+             * @description ISO 3166-1 alpha-2 country of the legal entity
+             * @example US
+             */
+            country: string;
+            /** @example EUR */
+            currency: string;
+            taxId?: string;
+            /** Format: email */
+            billingEmail?: string;
+            billingAddress?: components["schemas"]["PostalAddress"];
+            /**
+             * @description Support entitlement / SLA tier
+             * @default standard
+             * @enum {string}
+             */
+            supportTier: "standard" | "premium" | "enterprise";
+            /** @description Email domains of the customer’s people (support desks route their tickets to the organisation) */
+            emailDomains?: string[];
+        };
+        PostalAddress: {
+            line1: string;
+            line2?: string;
+            city: string;
+            postalCode?: string;
+            region?: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example DE
+             */
+            country: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -183,6 +352,375 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Client quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A system of record failed or answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable or throttled */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A system of record timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCustomerOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOnboardingRequest"];
+            };
+        };
+        responses: {
+            /** @description An earlier failed or parked run of this account was resumed and has now succeeded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description Onboarded: every step succeeded */
+            201: {
+                headers: {
+                    /** @description The operation (run record) */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description Bad request (malformed JSON, bad credentials syntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Insufficient scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Client quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A system of record failed or answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable or throttled */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A system of record timed out */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A process run, as an operation */
+                operationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description Bad request (malformed JSON, bad credentials syntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Insufficient scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Client quota exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable or throttled */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A process run, as an operation */
+                operationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run has succeeded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description Bad request (malformed JSON, bad credentials syntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Insufficient scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,6 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createLayerRouters } from '../apis/layers.js';
+import { createMemoryRunStore } from '../apis/process/runs/memory-run-store.js';
 import { composeSystem, planVendors } from '../apis/system/compose-system.js';
 import { createMemoryXref } from '../apis/system/xref/memory-xref.js';
 import { systemClock } from '../shared/clock.js';
@@ -16,7 +17,7 @@ export const documentName = (layerVersion: string) => layerVersion.replace('/', 
 export const buildPublishedDocuments = () => {
   const plan = planVendors({});
   const system = composeSystem(plan, { clock: systemClock, sandboxUrl: 'http://127.0.0.1:9' });
-  const routers = createLayerRouters({ ...system.ports, xref: createMemoryXref(), crmVendor: plan.vendors.crm, clock: systemClock });
+  const routers = createLayerRouters({ ...system.ports, xref: createMemoryXref(), runs: createMemoryRunStore(systemClock), vendors: plan.vendors, clock: systemClock });
   const documents = Object.fromEntries(LAYER_VERSIONS.map((lv) => [documentName(lv), buildDocument(routers[lv], lv)]));
   return { documents, close: system.close };
 };

@@ -63,6 +63,10 @@ export const errorCatalogue = {
   'support.organization_not_found': spec(404, 'not-found', 'Not found', 'No support organisation matches this id.'),
   'support.case_not_found': spec(404, 'not-found', 'Not found', 'No case matches this id.'),
   'support.duplicate_organization': spec(409, 'conflict', 'Conflict', 'An organisation with this name already exists under another reference.'),
+  // Process runs (RELIABILITY.md E9)
+  'process.operation_not_found': spec(404, 'not-found', 'Not found', 'No operation matches this id.'),
+  'process.in_progress': spec(409, 'request-in-progress', 'Request in progress', 'This process is already running for the same subject; retry after the indicated time.'),
+  'process.step_parked': spec(409, 'business-exception', 'Business exception', 'A step needs attention before the process can continue; see remediation, then resume the operation.'),
   'xref.not_linked': spec(404, 'not-found', 'Not found', 'The account is not linked to a record in the requested system.'),
   // Last resort
   internal: spec(500, 'internal', 'Internal error', 'The gateway failed to process the request; quote the traceId when reporting it.'),

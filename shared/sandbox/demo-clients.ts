@@ -27,12 +27,12 @@ const client = (clientId: string, scopes: readonly Scope[], description: string)
 });
 
 export const DEMO_CLIENTS: readonly DemoClient[] = [
-  client('crm-integration', ['erp:read', 'crm:read', 'credit:check', 'accounts:read'], 'The CRM calling system and process APIs (credit checks before order submission)'),
+  client('crm-integration', ['erp:read', 'crm:read', 'credit:check', 'onboarding:write', 'operations:read', 'operations:write', 'accounts:read'], 'The CRM calling system and process APIs (credit checks before order submission, onboarding at closed-won)'),
   client('cs-frontend', ['accounts:read', 'pii:read'], 'The customer-success front end: experience views, PII revealed'),
   client('partner', ['accounts:read'], 'A partner: experience views only, PII masked'),
   client(
     'operator',
-    ['erp:read', 'erp:write', 'crm:read', 'crm:write', 'billing:read', 'billing:write', 'support:read', 'support:write', 'credit:check', 'accounts:read', 'pii:read', 'ops:admin'],
+    ['erp:read', 'erp:write', 'crm:read', 'crm:write', 'billing:read', 'billing:write', 'support:read', 'support:write', 'credit:check', 'onboarding:write', 'operations:read', 'operations:write', 'accounts:read', 'pii:read', 'ops:admin'],
     'An operator: everything, including operator routes',
   ),
 ];

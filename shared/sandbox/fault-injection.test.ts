@@ -22,6 +22,7 @@ describe('createFaultInjection', () => {
     sandbox.route('/__sandbox', faults.routes);
     sandbox.use('/services/*', faults.inject);
     sandbox.get('/services/widgets/:id', (c) => c.json({ id: c.req.param('id'), name: 'Widget' }, 200, { 'x-vendor': 'acme' }));
+    sandbox.patch('/services/widgets/:id', (c) => c.body(null, 204));
     app = new Hono().route('/acme', sandbox);
   });
 
@@ -86,6 +87,14 @@ describe('createFaultInjection', () => {
       expect(await (await control('GET')).json()).toEqual({ faults: [] });
     });
 
+    it('when a rule names a method, faults only requests with that method (the write, not the read of the same path)', async () => {
+      await control('POST', { fault: 'error503', method: 'PATCH', pathPattern: '/widgets/1$' });
+      expect((await vendor('/acme/services/widgets/1')).status).toBe(200);
+      expect((await app.request('http://127.0.0.1:4010/acme/services/widgets/1', { method: 'PATCH' })).status).toBe(503);
+      expect((await vendor('/acme/services/widgets/1')).status).toBe(200);
+      expect((await app.request('http://127.0.0.1:4010/acme/services/widgets/2', { method: 'PATCH' })).status).toBe(204);
+    });
+
     it('when the rules are deleted, requests are served normally again', async () => {
       await control('POST', { fault: 'quota-spent' });
       expect((await vendor()).status).toBe(403);
@@ -93,7 +102,7 @@ describe('createFaultInjection', () => {
       expect((await vendor()).status).toBe(200);
     });
 
-    it.each([[{ fault: 'meteor' }], [{ fault: 'error500', times: 0 }], [{ fault: 'error500', pathPattern: '(' }], [{ fault: 'error500', extra: 1 }], ['a bare string']])(
+    it.each([[{ fault: 'meteor' }], [{ fault: 'error500', times: 0 }], [{ fault: 'error500', pathPattern: '(' }], [{ fault: 'error500', extra: 1 }], [{ fault: 'error500', method: 'TRACE' }], ['a bare string']])(
       'when the rule is invalid (%j), answers 400 and sets nothing',
       async (rule) => {
         expect((await control('POST', rule)).status).toBe(400);

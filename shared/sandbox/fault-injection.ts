@@ -20,6 +20,8 @@ export interface FaultRule<Extra extends string = never> {
   readonly times?: number;
   /** A regular expression tested (unanchored) against the request path; every vendor path when absent. */
   readonly pathPattern?: string;
+  /** Only requests with this method (a write, but not the read of the same path); every method when absent. */
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** `rate-limit`: the Retry-After value, delay-seconds or an HTTP-date. Default 30. */
   readonly retryAfter?: number | string;
   /** `latency`: added delay (default 1000); `timeout`: how long to hold before giving up (default 60000); `trickle`: pause between chunks (default 100). */
@@ -115,6 +117,7 @@ export const createFaultInjection = <Extra extends string = never>(profile: Vend
     fault: z.enum([...SANDBOX_FAULTS, ...extraNames]),
     times: z.number().int().min(1).max(100_000).optional(),
     pathPattern: z.string().min(1).max(200).refine(validRegExp, 'must be a valid regular expression').optional(),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
     retryAfter: z.union([z.number().int().min(0).max(86_400), z.string().min(1).max(64)]).optional(),
     delayMs: z.number().int().min(0).max(120_000).optional(),
     location: z.url().optional(),
@@ -129,8 +132,8 @@ export const createFaultInjection = <Extra extends string = never>(profile: Vend
     clear(): void {
       rules = [];
     },
-    take(path: string): FaultRule<Extra> | undefined {
-      const entry = rules.find((r) => !r.pattern || r.pattern.test(path));
+    take(method: string, path: string): FaultRule<Extra> | undefined {
+      const entry = rules.find((r) => (!r.rule.method || r.rule.method === method) && (!r.pattern || r.pattern.test(path)));
       if (!entry) return undefined;
       if (entry.remaining !== undefined && --entry.remaining <= 0) rules = rules.filter((r) => r !== entry);
       return entry.rule;
@@ -153,7 +156,7 @@ export const createFaultInjection = <Extra extends string = never>(profile: Vend
   };
 
   const inject: MiddlewareHandler = async function injectFaults(c, next) {
-    const rule = fromHeaders(c) ?? store.take(c.req.path);
+    const rule = fromHeaders(c) ?? store.take(c.req.method, c.req.path);
     if (rule === 'invalid') return c.json({ error: 'unknown x-sandbox-fault' }, 400);
     if (!rule) return next();
     const signal = c.req.raw.signal;

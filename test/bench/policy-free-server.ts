@@ -6,6 +6,7 @@
 import { serve } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { createLayerRouters } from '../../apis/layers.js';
+import { createMemoryRunStore } from '../../apis/process/runs/memory-run-store.js';
 import { composeSystem, planVendors } from '../../apis/system/compose-system.js';
 import { createMemoryXref } from '../../apis/system/xref/memory-xref.js';
 import { seedSandboxXref } from '../../apis/system/xref/seed-xref.js';
@@ -37,7 +38,7 @@ const system = composeSystem(plan, {
 });
 const xref = createMemoryXref();
 await seedSandboxXref(xref, plan.vendors);
-const layers = createLayerRouters({ ...system.ports, xref, crmVendor: plan.vendors.crm, clock });
+const layers = createLayerRouters({ ...system.ports, xref, runs: createMemoryRunStore(clock), vendors: plan.vendors, clock });
 
 const app = new OpenAPIHono<AppEnv>();
 app.onError(onError);

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { expect } from 'vitest';
 import { createApp, type AppDeps } from '../../apis/app.js';
 import { startSandboxServer, type SandboxServer } from '../../apis/sandbox-server.js';
+import { createMemoryRunStore } from '../../apis/process/runs/memory-run-store.js';
 import { composeSystem, planVendors } from '../../apis/system/compose-system.js';
 import { createMemoryOutboundBudget } from '../../apis/system/outbound/outbound-budget.js';
 import { createMemoryXref } from '../../apis/system/xref/memory-xref.js';
@@ -115,7 +116,8 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     logger,
     clock,
     ...system.ports,
-    crmVendor: plan.vendors.crm,
+    vendors: plan.vendors,
+    runs: createMemoryRunStore(clock),
     xref,
     verifier: createAccessTokenVerifier({ issuer: keys.issuer, audience: keys.audience, keys: keys.keySource, clock }),
     rateLimitStore: createMemoryRateLimitStore(clock),
@@ -152,8 +154,9 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
       return stats.byPath;
     },
     vendorRequests: async (vendor) => {
-      if (vendor === 'netsuite') return ((await (await fetch(`${sandbox.url}/netsuite/__sandbox/requests`)).json()) as { requests: VendorRequest[] }).requests;
-      return ((await (await fetch(`${sandbox.url}/salesforce/__sandbox/stats`)).json()) as { requests: VendorRequest[] }).requests;
+      const r = await fetch(`${sandbox.url}/${vendor}/__sandbox/requests`);
+      if (!r.ok) throw new Error(`sandbox ${vendor} has no request log: ${r.status}`);
+      return ((await r.json()) as { requests: VendorRequest[] }).requests;
     },
     clearFaults: async (...vendors) => {
       for (const vendor of vendors.length > 0 ? vendors : (['netsuite', 'salesforce'] as const)) {
