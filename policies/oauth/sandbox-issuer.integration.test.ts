@@ -52,7 +52,7 @@ describe('embedded sandbox issuer', () => {
     const claims = decodeJwt(token);
     expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
     expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
-    expect(claims).toMatchObject({ iss: idp.issuer, aud: SANDBOX_AUDIENCE, client_id: 'crm-integration', sub: 'crm-integration', scope: 'erp:read crm:read credit:check accounts:read' });
+    expect(claims).toMatchObject({ iss: idp.issuer, aud: SANDBOX_AUDIENCE, client_id: 'crm-integration', sub: 'crm-integration', scope: 'erp:read crm:read credit:check onboarding:write operations:read operations:write accounts:read' });
     expect(typeof claims.jti).toBe('string');
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(idp.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
