@@ -4,6 +4,7 @@ import type { CrmPort } from '../../system/crm/contract.js';
 import type { ErpPort } from '../../system/erp/contract.js';
 import type { SupportPort } from '../../system/support/contract.js';
 import type { IdentityXref, XrefDomain } from '../../system/xref/contract.js';
+import type { Run } from '../runs/run.js';
 import type { StepDefinition, StepResult } from '../runs/run-steps.js';
 import { conflictRemediation, remediationFor } from './remediation.js';
 import type { OnboardingInput } from './schemas.js';
@@ -42,14 +43,20 @@ const unwrap = async <T>(result: Promise<Result<T>>, system: string): Promise<{ 
  * written back onto the CRM account. Every vendor write carries the canonical customer id as its
  * external reference, so each step is idempotent: run again, it finds its record.
  */
-export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<OnboardingInput>[] => [
-  {
-    name: 'erp.customer',
-    system: 'erp',
-    vendor: deps.vendors.erp,
-    async execute(run, ctx) {
+export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<OnboardingInput>[] => {
+  /** A step writing to one domain, through the vendor configured for it. */
+  const step = (system: XrefDomain, name: string, execute: StepDefinition<OnboardingInput>['execute']): StepDefinition<OnboardingInput> => ({
+    name: `${system}.${name}`,
+    system,
+    vendor: deps.vendors[system],
+    execute,
+  });
+  const canonicalIdOf = (run: Run<OnboardingInput>) => run.results.canonicalCustomerId!;
+
+  return [
+    step('erp', 'customer', async (run, ctx) => {
       const { input } = run;
-      const canonicalId = run.results.canonicalCustomerId!;
+      const canonicalId = canonicalIdOf(run);
       const r = await unwrap(
         deps.erp.createOrMatchCustomer(
           {
@@ -68,15 +75,10 @@ export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<Onboar
       if ('refusal' in r) return r.refusal;
       const { customer, outcome } = r.value;
       return linked(deps, canonicalId, 'erp', customer.id, { ok: true, ref: customer.id, outcome, results: { erpCustomerId: customer.id } });
-    },
-  },
-  {
-    name: 'billing.customer',
-    system: 'billing',
-    vendor: deps.vendors.billing,
-    async execute(run, ctx) {
+    }),
+    step('billing', 'customer', async (run, ctx) => {
       const { input } = run;
-      const canonicalId = run.results.canonicalCustomerId!;
+      const canonicalId = canonicalIdOf(run);
       const r = await unwrap(
         deps.billing.createCustomer(
           { name: input.legalName, currency: input.currency, externalRef: canonicalId, ...(input.billingEmail ? { email: input.billingEmail } : {}) },
@@ -86,15 +88,10 @@ export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<Onboar
       );
       if ('refusal' in r) return r.refusal;
       return linked(deps, canonicalId, 'billing', r.value.id, { ok: true, ref: r.value.id, results: { billingCustomerId: r.value.id } });
-    },
-  },
-  {
-    name: 'support.organization',
-    system: 'support',
-    vendor: deps.vendors.support,
-    async execute(run, ctx) {
+    }),
+    step('support', 'organization', async (run, ctx) => {
       const { input } = run;
-      const canonicalId = run.results.canonicalCustomerId!;
+      const canonicalId = canonicalIdOf(run);
       const org = await unwrap(
         deps.support.createOrganization({ name: input.legalName, externalRef: canonicalId, ...(input.emailDomains ? { domains: input.emailDomains } : {}) }, ctx),
         'support',
@@ -103,13 +100,8 @@ export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<Onboar
       const tier = await unwrap(deps.support.setEntitlement(org.value.id, input.supportTier, ctx), 'support');
       if ('refusal' in tier) return tier.refusal;
       return linked(deps, canonicalId, 'support', org.value.id, { ok: true, ref: org.value.id, results: { supportOrganizationId: org.value.id } });
-    },
-  },
-  {
-    name: 'crm.write-back',
-    system: 'crm',
-    vendor: deps.vendors.crm,
-    async execute(run, ctx) {
+    }),
+    step('crm', 'write-back', async (run, ctx) => {
       const { erpCustomerId, billingCustomerId, supportOrganizationId } = run.results;
       const r = await unwrap(
         deps.crm.writeBackReferences(
@@ -121,6 +113,6 @@ export const onboardingSteps = (deps: OnboardingStepDeps): StepDefinition<Onboar
       );
       if ('refusal' in r) return r.refusal;
       return { ok: true, ref: run.input.crmAccountId, outcome: 'updated' };
-    },
-  },
-];
+    }),
+  ];
+};
