@@ -7,9 +7,7 @@ import type { LayerVersion } from '../openapi/documents.js';
 import { createCrmWidgetsRouter } from './experience/crm-widgets/router.js';
 import { createAccountSnapshot } from './process/account-snapshot/workflow.js';
 import { createCreditCheck } from './process/credit-check/workflow.js';
-import { createCustomerOnboarding, ONBOARDING_WORKFLOW } from './process/customer-onboarding/workflow.js';
-import { createOperations, type Resumer } from './process/operations/operations.js';
-import { createRunExecutor } from './process/runs/run-steps.js';
+import { createProcessRuns, type ProcessRuns } from './process/process-runs.js';
 import type { RunStore } from './process/runs/run-store.js';
 import { createProcessRouter } from './process/router.js';
 import { createBillingRouter } from './system/billing/router.js';
@@ -28,6 +26,8 @@ export interface SystemPorts extends DomainPorts {
   readonly runs: RunStore;
   readonly clock: Clock;
   readonly logger?: Logger;
+  /** The run workflows, when the composition root built them (to start their sweeper); else built here. */
+  readonly processRuns?: ProcessRuns;
 }
 
 /**
@@ -44,9 +44,7 @@ export const createLayerRouters = (ports: SystemPorts): Record<LayerVersion, Ope
   const crmVendor = ports.vendors.crm;
   const creditCheck = createCreditCheck({ erp: ports.erp, xref: ports.xref, clock: ports.clock, crmVendor });
   const snapshot = createAccountSnapshot({ crm: ports.crm, erp: ports.erp, xref: ports.xref, crmVendor });
-  const executor = createRunExecutor({ store: ports.runs, clock: ports.clock, ...(ports.logger ? { logger: ports.logger } : {}) });
-  const onboarding = createCustomerOnboarding({ ...ports, executor });
-  const operations = createOperations({ runs: ports.runs, resumers: { [ONBOARDING_WORKFLOW]: onboarding.resume as Resumer } });
+  const { onboarding, operations } = ports.processRuns ?? createProcessRuns(ports);
 
   return {
     'system/v1': system,

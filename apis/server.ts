@@ -22,6 +22,7 @@ import { createMemoryRateLimitStore } from '../policies/rate-limit/memory-store.
 import { createRedisRateLimitStore } from '../policies/rate-limit/redis-store.js';
 import { startEmbeddedIssuer } from '../shared/sandbox/oauth-issuer.js';
 import { DEMO_CLIENTS, SANDBOX_AUDIENCE } from '../shared/sandbox/demo-clients.js';
+import { createProcessRuns } from './process/process-runs.js';
 import { createMemoryRunStore } from './process/runs/memory-run-store.js';
 import { createRedisRunStore } from './process/runs/redis-run-store.js';
 import { composeSystem, planVendors } from './system/compose-system.js';
@@ -82,6 +83,12 @@ const main = async () => {
   });
   closers.push(() => system.close());
 
+  // Recorded workflows: their failed runs are resumed in the background, on every gateway process.
+  const runs = redis ? createRedisRunStore(redis) : createMemoryRunStore(clock);
+  const processRuns = createProcessRuns({ ...system.ports, xref, vendors: plan.vendors, runs, clock, logger });
+  processRuns.sweeper.start();
+  closers.push(() => processRuns.sweeper.stop());
+
   let ready = true;
   const app = createApp({
     config,
@@ -90,7 +97,8 @@ const main = async () => {
     ...system.ports,
     vendors: plan.vendors,
     xref,
-    runs: redis ? createRedisRunStore(redis) : createMemoryRunStore(clock),
+    runs,
+    processRuns,
     verifier: createAccessTokenVerifier({ issuer: oauth.issuer, audience: oauth.audience, keys: createRemoteKeySource({ jwksUri: oauth.jwksUri, clock }), clock }),
     rateLimitStore: redis ? createRedisRateLimitStore(redis) : createMemoryRateLimitStore(clock),
     fallbackRateLimitStore: createMemoryRateLimitStore(clock),

@@ -200,6 +200,11 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             finishedAt?: string;
+            /**
+             * Format: date-time
+             * @description Failed runs: when the gateway resumes it on its own (backing off from 30 s); absent once its automatic attempts are spent — then resume it yourself
+             */
+            nextAttemptAt?: string;
         };
         OperationStep: {
             /** @example billing.customer */

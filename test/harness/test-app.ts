@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { expect } from 'vitest';
 import { createApp, type AppDeps } from '../../apis/app.js';
 import { startSandboxServer, type SandboxServer } from '../../apis/sandbox-server.js';
+import { createProcessRuns, type ProcessRuns } from '../../apis/process/process-runs.js';
 import { createMemoryRunStore } from '../../apis/process/runs/memory-run-store.js';
 import { composeSystem, planVendors } from '../../apis/system/compose-system.js';
 import { createMemoryOutboundBudget } from '../../apis/system/outbound/outbound-budget.js';
@@ -55,6 +56,8 @@ export interface TestApp {
   readonly app: ReturnType<typeof createApp>;
   readonly keys: TestKeys;
   readonly sandbox: SandboxServer;
+  /** The app's recorded workflows; `processRuns.sweeper.sweepOnce()` resumes the failed runs that are due. */
+  readonly processRuns: ProcessRuns;
   /** Every log line the gateway wrote, raw. */
   readonly logs: string[];
   /** A valid access token for `client_id` `crm-integration` with the given scopes. */
@@ -107,6 +110,9 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
   });
   const xref = createMemoryXref();
   await seedSandboxXref(xref, plan.vendors);
+  const runs = options.deps?.runs ?? createMemoryRunStore(clock);
+  // Built here so that tests can sweep failed runs (the server starts the sweeper on a timer).
+  const processRuns = createProcessRuns({ ...system.ports, xref, vendors: plan.vendors, runs, clock, logger });
   const base = loadGatewayConfig({});
   const servers: TestServer[] = [];
 
@@ -117,7 +123,8 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     clock,
     ...system.ports,
     vendors: plan.vendors,
-    runs: createMemoryRunStore(clock),
+    runs,
+    processRuns,
     xref,
     verifier: createAccessTokenVerifier({ issuer: keys.issuer, audience: keys.audience, keys: keys.keySource, clock }),
     rateLimitStore: createMemoryRateLimitStore(clock),
@@ -136,6 +143,7 @@ export const createTestApp = async (options: TestAppOptions = {}): Promise<TestA
     app,
     keys,
     sandbox,
+    processRuns,
     logs,
     token,
     get: async (path, scope, init) => app.request(path, await withAuth(scope, init)),

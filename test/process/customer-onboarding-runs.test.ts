@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createRedisRunStore } from '../../apis/process/runs/redis-run-store.js';
+import { createManualClock } from '../../shared/clock.js';
 import { createRedis, waitForRedis } from '../../shared/redis.js';
 import { SEED_COMPANIES, UNLINKED_SALESFORCE_ACCOUNT } from '../../shared/sandbox/seed-companies.js';
 import { createTestApp, type TestApp } from '../harness/test-app.js';
@@ -94,5 +95,39 @@ describe('customer onboarding runs (NetSuite, Salesforce, Stripe, Zendesk; runs 
     expect((await t.get('/process/v1/operations/..%2Fadmin', SCOPES)).status).toBe(422);
     expect((await onboard(request, 'operations:read')).status).toBe(403);
     expect((await t.get('/process/v1/operations/op_00000000000000000000000000000000', 'onboarding:write')).status).toBe(403);
+  });
+});
+
+describe('failed runs resume on their own (the sweeper)', () => {
+  let t: TestApp;
+  const clock = createManualClock(Date.now());
+  beforeEach(async () => (t = await createTestApp({ clock, deps: { runs: createRedisRunStore(redis, { keyPrefix: `test:${randomUUID()}:run:` }) } })));
+  afterEach(() => t.close());
+
+  it('finishes a run whose billing step failed once its next attempt is due, without a second ERP customer', async () => {
+    await t.fault('stripe', { fault: 'error503', method: 'POST', pathPattern: '/v1/customers$' });
+    const res = await t.post('/process/v1/customer-onboardings', SCOPES, request);
+    expect(res.status).toBe(502);
+    const { operationId, operation } = (await res.json()) as { operationId: string; operation: string };
+    const failed = (await (await t.get(operation, SCOPES)).json()) as { nextAttemptAt: string };
+    expect(Date.parse(failed.nextAttemptAt) - clock.now()).toBe(30_000);
+
+    // Not due yet: the sweeper leaves it alone.
+    await t.clearFaults('stripe');
+    expect(await t.processRuns.sweeper.sweepOnce()).toBe(0);
+
+    clock.advance(30_000);
+    expect(await t.processRuns.sweeper.sweepOnce()).toBe(1);
+    const done = (await (await t.get(operation, SCOPES)).json()) as { status: string; executions: number; nextAttemptAt?: string; steps: { attempts: number }[] };
+    expect(done).toMatchObject({ status: 'succeeded', executions: 2 });
+    expect(done.nextAttemptAt).toBeUndefined();
+    expect(done.steps.map((s) => s.attempts)).toEqual([1, 2, 1, 1]);
+    const erpCreates = (await t.vendorRequests('netsuite')).filter((r) => r.method === 'POST' && /\/record\/v1\/customer$/.test(r.path)).length;
+    expect(erpCreates).toBe(1);
+
+    // Nothing left to do.
+    clock.advance(3_600_000);
+    expect(await t.processRuns.sweeper.sweepOnce()).toBe(0);
+    expect(operationId).toMatch(/^op_/);
   });
 });

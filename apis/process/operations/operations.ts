@@ -2,9 +2,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { CallContext, Principal } from '../../../shared/http/app-env.js';
 import type { Run } from '../runs/run.js';
 import type { RunStore } from '../runs/run-store.js';
-
-/** Resumes one workflow's runs; keyed by workflow name. */
-export type Resumer = (run: Run<never>, ctx: CallContext) => Promise<Run>;
+import type { Resumer } from '../runs/run-sweeper.js';
 
 /** Operators (`ops:admin`) see every run; a client sees its own, and nothing says the others exist. */
 const mayAccess = (run: Run, principal: Principal | undefined) =>

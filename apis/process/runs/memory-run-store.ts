@@ -7,6 +7,7 @@ export const createMemoryRunStore = (clock: Clock): RunStore => {
   const runs = new Map<string, { json: string; expiresAt: number }>();
   const latest = new Map<string, { id: string; expiresAt: number }>();
   const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const dueAt = new Map<string, number>();
   const live = <T extends { expiresAt: number }>(entry: T | undefined) => (entry && entry.expiresAt > clock.now() ? entry : undefined);
 
   return {
@@ -14,6 +15,15 @@ export const createMemoryRunStore = (clock: Clock): RunStore => {
       const expiresAt = clock.now() + RUN_RETENTION_MS;
       runs.set(run.id, { json: JSON.stringify(run), expiresAt });
       latest.set(run.subject, { id: run.id, expiresAt });
+      if (run.nextAttemptAt) dueAt.set(run.id, Date.parse(run.nextAttemptAt));
+      else dueAt.delete(run.id);
+    },
+    async due(nowMs, limit) {
+      return [...dueAt]
+        .filter(([id, at]) => at <= nowMs && live(runs.get(id)))
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, limit)
+        .map(([id]) => id);
     },
     async get(id) {
       const entry = live(runs.get(id));

@@ -46,6 +46,9 @@ export const OperationSchema = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().optional(),
+    nextAttemptAt: z.iso.datetime().optional().openapi({
+      description: 'Failed runs: when the gateway resumes it on its own (backing off from 30 s); absent once its automatic attempts are spent — then resume it yourself',
+    }),
   })
   .openapi('Operation');
 
@@ -64,6 +67,7 @@ export const toOperation = (run: Run): Operation => ({
   createdAt: run.createdAt,
   updatedAt: run.updatedAt,
   ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+  ...(run.nextAttemptAt ? { nextAttemptAt: run.nextAttemptAt } : {}),
 });
 
 export const operationPath = (id: string) => `/process/v1/operations/${id}`;

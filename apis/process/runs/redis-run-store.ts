@@ -17,19 +17,27 @@ const unavailable = (cause: unknown): never => {
  * Keys (owner: process workflows), each with a TTL:
  * `run:<id>` → the run as JSON (RUN_RETENTION_MS after its last change);
  * `run:latest:<subject>` → the subject's latest run id (same retention);
- * `run:lease:<subject>` → the execution holding the subject (its lease).
+ * `run:lease:<subject>` → the execution holding the subject (its lease);
+ * `run:due` → sorted set of failed run ids by next attempt (epoch ms); an id leaves it when its run is
+ * saved without one, and entries older than the retention are trimmed on each save.
  */
 export const createRedisRunStore = (redis: Redis, options: { keyPrefix?: string } = {}): RunStore => {
   const prefix = options.keyPrefix ?? 'run:';
   const runKey = (id: string) => `${prefix}${id}`;
   const latestKey = (subject: string) => `${prefix}latest:${subject}`;
   const leaseKey = (subject: string) => `${prefix}lease:${subject}`;
+  const dueKey = `${prefix}due`;
   return {
     async save(run) {
-      await redis
+      const tx = redis
         .multi()
         .set(runKey(run.id), JSON.stringify(run), 'PX', RUN_RETENTION_MS)
-        .set(latestKey(run.subject), run.id, 'PX', RUN_RETENTION_MS)
+        .set(latestKey(run.subject), run.id, 'PX', RUN_RETENTION_MS);
+      if (run.nextAttemptAt) tx.zadd(dueKey, Date.parse(run.nextAttemptAt), run.id);
+      else tx.zrem(dueKey, run.id);
+      // A run whose record expired while due would otherwise stay in the set for ever.
+      tx.zremrangebyscore(dueKey, '-inf', Date.parse(run.updatedAt) - RUN_RETENTION_MS);
+      await tx
         .exec()
         .then((replies) => {
           const failed = replies?.find(([error]) => error);
@@ -43,6 +51,9 @@ export const createRedisRunStore = (redis: Redis, options: { keyPrefix?: string 
     },
     async latestFor(subject) {
       return (await redis.get(latestKey(subject)).catch(unavailable)) ?? undefined;
+    },
+    async due(nowMs, limit) {
+      return redis.zrangebyscore(dueKey, '-inf', nowMs, 'LIMIT', 0, limit).catch(unavailable);
     },
     async acquire(subject, owner, leaseMs) {
       return (await redis.set(leaseKey(subject), owner, 'PX', leaseMs, 'NX').catch(unavailable)) === 'OK';

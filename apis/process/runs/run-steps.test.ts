@@ -3,7 +3,7 @@ import { createManualClock } from '../../../shared/clock.js';
 import { AppError } from '../../../shared/errors.js';
 import { testCallContext } from '../../../test/harness/call-context.js';
 import { createMemoryRunStore } from './memory-run-store.js';
-import type { Run } from './run.js';
+import { MAX_AUTOMATIC_EXECUTIONS, type Run } from './run.js';
 import { createRunExecutor, pendingSteps, type StepDefinition, type StepResult } from './run-steps.js';
 import type { RunStore } from './run-store.js';
 
@@ -79,12 +79,29 @@ describe('run executor', () => {
     expect(resumed.steps[1]!.error).toBeUndefined();
   });
 
+  it('schedules a failed run’s next automatic attempt, backing off, honouring Retry-After, and gives up after the last', async () => {
+    const clock = createManualClock(Date.parse('2026-11-01T00:00:00.000Z'));
+    const store = createMemoryRunStore(clock);
+    const failures = Array.from({ length: MAX_AUTOMATIC_EXECUTIONS }, () => () => vendorDown);
+    const { steps } = scripted(store, { 'billing.customer': [() => ({ ok: false, error: { ...vendorDown.error, retryAfterSeconds: 120 } } as StepResult), ...failures] });
+    const executor = createRunExecutor({ store, clock });
+    let run = await executor.execute(newRun(steps), steps, testCallContext());
+    expect(run.nextAttemptAt).toBe('2026-11-01T00:02:00.000Z'); // Retry-After 120 s beats the first 30 s
+    run = await executor.execute(run, steps, testCallContext());
+    expect(run.nextAttemptAt).toBe('2026-11-01T00:01:00.000Z'); // second failure: 60 s
+    expect(await store.due(clock.now() + 60_000, 10)).toEqual(['op_1']);
+    while (run.executions < MAX_AUTOMATIC_EXECUTIONS) run = await executor.execute(run, steps, testCallContext());
+    expect([run.status, run.nextAttemptAt]).toEqual(['failed', undefined]);
+    expect(await store.due(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+  });
+
   it('parks the run when a step needs a person, and a retryable flag never rides along', async () => {
     const store = createMemoryRunStore(createManualClock());
     const { steps } = scripted(store, { 'erp.customer': [() => ({ ok: false, error: { code: 'erp.duplicate_customer', retryable: true }, remediation: 'Merge them.' })] });
     const run = await createRunExecutor({ store, clock: createManualClock() }).execute(newRun(steps), steps, testCallContext());
     expect(run.status).toBe('parked');
     expect(run.steps[0]).toMatchObject({ status: 'parked', error: { code: 'erp.duplicate_customer', retryable: false, remediation: 'Merge them.' } });
+    expect(run.nextAttemptAt).toBeUndefined(); // a person acts first: nothing resumes it on its own
   });
 
   it('turns a dependency failure thrown by a step (the cross-reference down) into a retryable step failure', async () => {

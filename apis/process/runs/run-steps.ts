@@ -3,7 +3,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { AppError } from '../../../shared/errors.js';
 import type { CallContext } from '../../../shared/http/app-env.js';
 import type { DomainError } from '../../../shared/result.js';
-import { RUN_LEASE_MS, type Run, type RunStep } from './run.js';
+import { nextAttemptDelayMs, RUN_LEASE_MS, type Run, type RunStep } from './run.js';
 import type { RunStore } from './run-store.js';
 
 /** What one step did: its record (and values for later steps), or why it stopped the run. */
@@ -48,6 +48,7 @@ export const createRunExecutor = (deps: RunExecutorDeps) => {
     run.executions += 1;
     run.traceId = ctx.trace.traceId;
     delete run.finishedAt;
+    delete run.nextAttemptAt;
     run.updatedAt = iso();
     await deps.store.save(run);
 
@@ -92,6 +93,8 @@ export const createRunExecutor = (deps: RunExecutorDeps) => {
       };
       run.status = step.status;
       run.finishedAt = step.finishedAt;
+      const delay = parked || !step.error.retryable ? undefined : nextAttemptDelayMs(run.executions, result.error.retryAfterSeconds);
+      if (delay !== undefined) run.nextAttemptAt = new Date(deps.clock.now() + delay).toISOString();
       await deps.store.save(run);
       log?.warn({ step: step.name, vendor: step.vendor, code: step.error.code, status: run.status }, 'run stopped');
       return run;

@@ -52,6 +52,20 @@ describe.each([
     expect(await store.acquire('s', 'op_2', 60_000)).toBe(true);
   });
 
+  it('lists failed runs once their next attempt has come, and forgets them when saved without one', async () => {
+    const store = make();
+    const at = Date.parse('2026-11-01T00:01:00.000Z');
+    await store.save({ ...run('op_late', 'a'), status: 'failed', nextAttemptAt: new Date(at + 60_000).toISOString() });
+    await store.save({ ...run('op_due', 'b'), status: 'failed', nextAttemptAt: new Date(at).toISOString() });
+    await store.save({ ...run('op_given_up', 'c'), status: 'failed' });
+    expect(await store.due(at - 1, 10)).toEqual([]);
+    expect(await store.due(at, 10)).toEqual(['op_due']);
+    expect(await store.due(at + 60_000, 10)).toEqual(['op_due', 'op_late']);
+    expect(await store.due(at + 60_000, 1)).toEqual(['op_due']);
+    await store.save({ ...run('op_due', 'b'), status: 'succeeded' });
+    expect(await store.due(at + 60_000, 10)).toEqual(['op_late']);
+  });
+
   it('hands out exactly one lease among concurrent takers', async () => {
     const store = make();
     const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => store.acquire('race', `op_${i}`, 60_000)));
@@ -78,6 +92,7 @@ describe('run store retention and lease expiry', () => {
     await store.acquire('s', 'op_1', 5_000);
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.sort()).toEqual([`${prefix}latest:crm:salesforce:001A`, `${prefix}lease:s`, `${prefix}op_1`].sort());
+    // The due set has no TTL of its own: it only holds failed runs, and is trimmed past the retention on every save.
     for (const key of keys) expect(await redis.pttl(key), key).toBeGreaterThan(0);
     expect(await redis.pttl(`${prefix}op_1`)).toBeGreaterThan(RUN_RETENTION_MS - 60_000);
   });

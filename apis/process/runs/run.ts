@@ -52,10 +52,20 @@ export interface Run<Input = unknown> {
   readonly createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** Failed runs: when the sweeper resumes it on its own; absent once automatic attempts are spent. */
+  nextAttemptAt?: string;
 }
 
 /** How long a run record is kept after its last change (documented retention; no unbounded growth). */
 export const RUN_RETENTION_MS = 30 * 86_400_000;
+
+/** Automatic resumes of a failed run: after 30 s, 1, 2, 4, 8 min…, at most this many executions in all. */
+export const MAX_AUTOMATIC_EXECUTIONS = 6;
+export const FIRST_RETRY_DELAY_MS = 30_000;
+
+/** When a run that failed after `executions` executions is next resumed on its own; undefined when it is left to a person. */
+export const nextAttemptDelayMs = (executions: number, retryAfterSeconds = 0): number | undefined =>
+  executions >= MAX_AUTOMATIC_EXECUTIONS ? undefined : Math.max(FIRST_RETRY_DELAY_MS * 2 ** (executions - 1), retryAfterSeconds * 1000);
 
 /** How long an execution holds its subject; a crashed process's lease expires and the run can be resumed. */
 export const RUN_LEASE_MS = 60_000;
