@@ -74,6 +74,15 @@ describe('customer onboarding runs (NetSuite, Salesforce, Stripe, Zendesk; runs 
     expect(Object.keys((await operator.json()) as object)).not.toContain('input'); // personal data stays in the record
   });
 
+  it('resume is a bare POST over HTTP: no body, no content type', async () => {
+    const { operationId } = (await (await onboard()).json()) as { operationId: string };
+    const server = await t.listen();
+    const res = await fetch(`${server.url}/process/v1/operations/${operationId}/resume`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('operations:write')}` } });
+    expect(res.status).toBe(200);
+    const text = await fetch(`${server.url}/process/v1/operations/${operationId}/resume`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('operations:write')}`, 'content-type': 'text/plain' }, body: 'resume' });
+    expect(text.status).toBe(415); // a body must still be JSON
+  });
+
   it('resuming a run that succeeded answers it as it is, without calling any system', async () => {
     const { operationId } = (await (await onboard()).json()) as { operationId: string };
     const before = await Promise.all([t.vendorCalls('netsuite'), t.vendorCalls('salesforce'), t.vendorCalls('stripe'), t.vendorCalls('zendesk')]);
