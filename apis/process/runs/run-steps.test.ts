@@ -111,6 +111,15 @@ describe('run executor', () => {
     expect(run.steps[0]).toMatchObject({ status: 'failed', error: { code: 'dependency.unavailable', retryable: true } });
   });
 
+  it('records a step that throws (a bug) as failed with internal, not retried on its own, and releases the subject', async () => {
+    const store = createMemoryRunStore(createManualClock());
+    const { steps } = scripted(store, { 'erp.customer': [() => Promise.reject(new TypeError('undefined is not a function'))] });
+    const run = await createRunExecutor({ store, clock: createManualClock() }).execute(newRun(steps), steps, testCallContext());
+    expect(run).toMatchObject({ status: 'failed', steps: [{ status: 'failed', error: { code: 'internal', retryable: false } }] });
+    expect(run.nextAttemptAt).toBeUndefined();
+    expect(await store.acquire('subject-1', 'op_2', 1_000)).toBe(true);
+  });
+
   it('refuses a second execution of the same subject while the first holds the lease (409, Retry-After 1), and lets it run after', async () => {
     const store = createMemoryRunStore(createManualClock());
     let release!: () => void;

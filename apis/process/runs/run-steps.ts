@@ -67,9 +67,11 @@ export const createRunExecutor = (deps: RunExecutorDeps) => {
       await deps.store.save(run);
 
       const result = await definition.execute(run, ctx).catch((error: unknown): StepResult => {
-        // The cross-reference or another dependency being down is a retryable step failure, not a crash.
+        // The cross-reference or another dependency being down is a retryable step failure.
         if (error instanceof AppError) return { ok: false, error: { code: error.code, retryable: error.status >= 500 } };
-        throw error;
+        // A bug: recorded as such (the run says where it stopped), logged with its cause, not retried on its own.
+        log?.error({ step: definition.name, err: error }, 'run step threw');
+        return { ok: false, error: { code: 'internal', retryable: false } };
       });
       step.finishedAt = iso();
       run.updatedAt = step.finishedAt;
