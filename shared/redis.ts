@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AppError } from './errors.js';
 
 export interface RedisOptions {
   /** Per-command budget. A request must never wait on a Redis that is down or slow (RELIABILITY.md F1/F2). */
@@ -37,3 +38,8 @@ export const waitForRedis = (redis: Redis, timeoutMs = 5_000): Promise<void> =>
     };
     redis.once('ready', onReady);
   });
+
+/** For stores whose data a request cannot do without: Redis down or slow is a 503 with Retry-After, never a 500 or a hang (RELIABILITY.md F1). */
+export const storeUnavailable = (cause: unknown): never => {
+  throw new AppError('dependency.unavailable', { retryAfterSeconds: 5, cause });
+};

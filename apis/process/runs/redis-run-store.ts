@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../../../shared/errors.js';
+import { storeUnavailable } from '../../../shared/redis.js';
 import { RUN_RETENTION_MS, type Run } from './run.js';
 import type { RunStore } from './run-store.js';
 
@@ -9,9 +9,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-const unavailable = (cause: unknown): never => {
-  throw new AppError('dependency.unavailable', { retryAfterSeconds: 5, cause });
-};
 
 /**
  * Keys (owner: process workflows), each with a TTL:
@@ -43,23 +40,23 @@ export const createRedisRunStore = (redis: Redis, options: { keyPrefix?: string 
           const failed = replies?.find(([error]) => error);
           if (!replies || failed) throw failed?.[0] ?? new Error('transaction aborted');
         })
-        .catch(unavailable);
+        .catch(storeUnavailable);
     },
     async get(id) {
-      const json = await redis.get(runKey(id)).catch(unavailable);
+      const json = await redis.get(runKey(id)).catch(storeUnavailable);
       return json ? (JSON.parse(json) as Run) : undefined;
     },
     async latestFor(subject) {
-      return (await redis.get(latestKey(subject)).catch(unavailable)) ?? undefined;
+      return (await redis.get(latestKey(subject)).catch(storeUnavailable)) ?? undefined;
     },
     async due(nowMs, limit) {
-      return redis.zrangebyscore(dueKey, '-inf', nowMs, 'LIMIT', 0, limit).catch(unavailable);
+      return redis.zrangebyscore(dueKey, '-inf', nowMs, 'LIMIT', 0, limit).catch(storeUnavailable);
     },
     async acquire(subject, owner, leaseMs) {
-      return (await redis.set(leaseKey(subject), owner, 'PX', leaseMs, 'NX').catch(unavailable)) === 'OK';
+      return (await redis.set(leaseKey(subject), owner, 'PX', leaseMs, 'NX').catch(storeUnavailable)) === 'OK';
     },
     async release(subject, owner) {
-      await redis.eval(RELEASE_SCRIPT, 1, leaseKey(subject), owner).catch(unavailable);
+      await redis.eval(RELEASE_SCRIPT, 1, leaseKey(subject), owner).catch(storeUnavailable);
     },
   };
 };

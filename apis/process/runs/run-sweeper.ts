@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../shared/clock.js';
 import { AppError } from '../../../shared/errors.js';
 import type { CallContext } from '../../../shared/http/app-env.js';
+import { traceFrom } from '../../../shared/http/trace-context.js';
 import type { Run } from './run.js';
 import type { RunStore } from './run-store.js';
 
@@ -21,13 +21,8 @@ export interface RunSweeperDeps {
 
 /** A fresh trace per background execution, so its vendor calls and log lines can be followed. */
 const backgroundContext = (clock: Clock, deadlineMs: number): CallContext => {
-  const traceId = randomBytes(16).toString('hex');
-  return {
-    signal: AbortSignal.timeout(deadlineMs),
-    deadlineAt: clock.now() + deadlineMs,
-    requestId: traceId,
-    trace: { traceId, spanId: randomBytes(8).toString('hex'), flags: '01' },
-  };
+  const trace = traceFrom(undefined);
+  return { signal: AbortSignal.timeout(deadlineMs), deadlineAt: clock.now() + deadlineMs, requestId: trace.traceId, trace };
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../../../shared/errors.js';
+import { storeUnavailable } from '../../../shared/redis.js';
 import { formatRef, parseRef, type IdentityXref, type LinkOutcome } from './contract.js';
 
 /**
@@ -19,10 +19,6 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 'linked'
 `;
 
-/** Redis down or slow is a 503 with Retry-After, never a 500 or a hang (RELIABILITY.md F1). */
-const unavailable = (cause: unknown): never => {
-  throw new AppError('dependency.unavailable', { retryAfterSeconds: 5, cause });
-};
 
 export const createRedisXref = (redis: Redis, options: { keyPrefix?: string } = {}): IdentityXref => {
   const prefix = options.keyPrefix ?? 'xref:';
@@ -31,13 +27,13 @@ export const createRedisXref = (redis: Redis, options: { keyPrefix?: string } = 
   return {
     async link(canonicalId, ref) {
       const text = formatRef(ref);
-      return (await redis.eval(LINK_SCRIPT, 2, refKey(text), customerKey(canonicalId), canonicalId, ref.domain, text).catch(unavailable)) as LinkOutcome;
+      return (await redis.eval(LINK_SCRIPT, 2, refKey(text), customerKey(canonicalId), canonicalId, ref.domain, text).catch(storeUnavailable)) as LinkOutcome;
     },
     async canonicalIdOf(ref) {
-      return (await redis.get(refKey(formatRef(ref))).catch(unavailable)) ?? undefined;
+      return (await redis.get(refKey(formatRef(ref))).catch(storeUnavailable)) ?? undefined;
     },
     async refIn(canonicalId, domain) {
-      const text = await redis.hget(customerKey(canonicalId), domain).catch(unavailable);
+      const text = await redis.hget(customerKey(canonicalId), domain).catch(storeUnavailable);
       return text ? parseRef(text) : undefined;
     },
   };
